@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Build, preview or inspect the site made from compilations of speeches.
+
+  python build.py [SEED ...] [--site-dir DIR]     build the hosted site into site/
+  python build.py serve [--dev-addr HOST:PORT]    live preview; rebuilds when a seed, override or template changes
+  python build.py inspect [SEED ...] [--json]     show how each compilation was split, and what was removed
+
+SEED defaults to seeds/*.txt. Errors in the input are reported as one line; --debug shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent
+COMMANDS = ("build", "serve", "inspect")
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner, once per run, says nothing new
+    args = parse_args(argv)
+    from speechsite import cli  # imported after argument parsing so --help is instant
+
+    try:
+        return cli.run(args)
+    except Exception as error:  # noqa: BLE001 - the one place where errors become a line for the user
+        if args.debug:
+            raise
+        print(f"error: {cli.describe(error)}", file=sys.stderr)
+        return 2
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    command = argv[0] if argv and argv[0] in COMMANDS else "build"
+    rest = argv[1:] if argv and argv[0] in COMMANDS else argv
+    parser = argparse.ArgumentParser(
+        prog=f"python build.py{'' if command == 'build' else ' ' + command}",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    if command in ("build", "inspect"):
+        parser.add_argument("seeds", nargs="*", type=Path, metavar="SEED",
+                            help="compilation text files (default: seeds/*.txt)")
+    if command == "build":
+        parser.add_argument("--site-dir", type=Path, default=PROJECT_DIR / "site",
+                            help="where the hosted site goes (default: site/)")
+        parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    if command == "inspect":
+        parser.add_argument("--json", action="store_true", help="print the split as JSON (for tools and tests)")
+    if command == "serve":
+        parser.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: %(default)s)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument("--verbose", action="store_true", help="show everything MkDocs logs")
+    args = parser.parse_args(rest)
+    args.command = command
+    return args
+
+
+if __name__ == "__main__":
+    logging.basicConfig(format="%(levelname)-7s -  %(message)s", level=logging.WARNING)
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,54 @@
+"""Stage 1, read: bytes on disk to numbered lines of text, whatever the encoding and line ends."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from .errors import InputError
+from .model import SourceLine
+
+# Tried in order after the byte-order marks; GB18030 is a superset of GBK and GB2312.
+FALLBACK_ENCODINGS = ("utf-8", "gb18030")
+
+
+def read_lines(path: Path) -> list[SourceLine]:
+    """Read a compilation file into lines numbered from 1, or raise InputError naming what is wrong."""
+    if not path.exists():
+        raise InputError("no such file; give the path of a compilation .txt file", path)
+    if path.is_dir():
+        raise InputError("is a directory; give the path of a compilation .txt file", path)
+    data = path.read_bytes()
+    text = decode(data, path)
+    if not text.strip():
+        raise InputError("the file is empty; a compilation needs a title line and a table of contents", path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [SourceLine(number, line) for number, line in enumerate(text.split("\n"), start=1)]
+
+
+def decode(data: bytes, path: Path) -> str:
+    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030; reject binary data."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as error:
+                raise InputError(f"starts with a {encoding} byte-order mark but is not valid {encoding} "
+                                 f"(byte {error.start}); re-save the file as UTF-8", path) from None
+    if b"\x00" in data:
+        raise InputError("looks like binary data (it contains NUL bytes); give a plain-text compilation", path)
+    for encoding in FALLBACK_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_binary(text):
+            break
+        return text
+    raise InputError("is not text in UTF-8, UTF-16 or GB18030; re-save the file as UTF-8", path)
+
+
+def _looks_binary(text: str) -> bool:
+    """Control characters other than tab and line ends are a sign of binary data decoded by accident."""
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return controls > max(8, len(text) // 1000)

@@ -1,0 +1,78 @@
+"""Integration: the whole site built with MkDocs in a temporary folder, checked in its HTML."""
+
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+
+import pytest
+
+from seed_truth import TRUE_SPEECHES
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory, project_dir):
+    site = tmp_path_factory.mktemp("build") / "site"
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+                            cwd=project_dir, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+class ArticleText(HTMLParser):
+    """Paragraph texts (by id) inside the page's article."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: dict[str, str] = {}
+        self.current = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("p", "h2", "h3") and re.fullmatch(r"p\d+", attrs.get("id") or ""):
+            self.current = attrs["id"]
+            self.paragraphs[self.current] = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("p", "h2", "h3"):
+            self.current = None
+
+    def handle_data(self, data):
+        if self.current:
+            self.paragraphs[self.current] += data
+
+
+def test_strict_build_makes_one_page_per_speech_with_text(built_site):
+    pages = sorted(p.parent.name for p in (built_site / "speeches").glob("*/index.html"))
+    assert pages == [f"{n:02d}" for n in TRUE_SPEECHES]
+
+
+def test_speech_pages_carry_the_body_word_for_word(built_site, seed_compilation):
+    for speech in seed_compilation.speeches_with_text:
+        parser = ArticleText()
+        parser.feed((built_site / "speeches" / speech.slug / "index.html").read_text(encoding="utf-8"))
+        on_page = [text.replace("¶", "").strip() for text in parser.paragraphs.values()]
+        assert on_page == [p.text for p in speech.paragraphs], speech.number
+
+
+def test_home_page_lists_all_59_entries_and_marks_those_without_text(built_site):
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    entries = re.findall(r'<li [^>]*id="toc-(\d\d)"[^>]*>(.*?)</li>', home, flags=re.S)
+    assert [int(n) for n, _ in entries] == list(range(1, 60))
+    for number, item in entries:
+        has_link = 'href="speeches/' in item
+        assert has_link == (int(number) in TRUE_SPEECHES)
+        assert ("正文未收录" in item) == (not has_link)
+
+
+def test_pages_are_chinese_and_ask_no_font_host(built_site):
+    for page in [built_site / "index.html", built_site / "speeches" / "05" / "index.html"]:
+        html = page.read_text(encoding="utf-8")
+        assert '<html lang="zh"' in html
+        assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
+
+
+def test_previous_and_next_link_neighbouring_speeches(built_site):
+    html = (built_site / "speeches" / "05" / "index.html").read_text(encoding="utf-8")
+    footer = html[html.index('class="md-footer__inner'):]
+    assert 'href="../04/"' in footer and 'href="../06/"' in footer

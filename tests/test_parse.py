@@ -1,0 +1,60 @@
+"""Title and table-of-contents parsing."""
+
+from pathlib import Path
+
+import pytest
+
+from speechsite.errors import InputError
+from speechsite.model import SourceLine
+from speechsite.parse import parse, parse_title
+
+
+def lines_of(text: str) -> list[SourceLine]:
+    return [SourceLine(number, line) for number, line in enumerate(text.split("\n"), start=1)]
+
+
+def test_title_loses_seo_prefix_and_count():
+    assert parse_title("[党规党纪心得体会2021年8月份]2020年12月份最新工作会议讲话汇编(59篇)") == (
+        "2020年12月份最新工作会议讲话汇编", 59)
+    assert parse_title("【专题】讲话汇编（3篇）") == ("讲话汇编", 3)
+    assert parse_title("讲话汇编") == ("讲话汇编", None)
+
+
+def test_seed_toc_has_59_entries_in_order(seed_compilation):
+    numbers = [speech.number for speech in seed_compilation.speeches]
+    assert numbers == list(range(1, 60))
+    assert seed_compilation.speeches[0].title == "关于十九届五中全会的讲话"
+    assert seed_compilation.speeches[58].title == "在市政府办公室职工会议上的讲话"
+    assert seed_compilation.declared_count == 59 and not seed_compilation.warnings
+
+
+def test_duplicate_titles_are_kept_as_separate_entries(seed_compilation):
+    titles = {speech.number: speech.title for speech in seed_compilation.speeches}
+    assert titles[22] == titles[25] and titles[43] == titles[49]
+
+
+def test_toc_ends_where_body_begins():
+    parsed = parse(Path("x.txt"), lines_of("标题(2篇)\n\n1。甲\n\n2、乙\n\n\n正文第一段\n1。不是目录"))
+    assert [(e.number, e.title) for e in parsed.toc] == [(1, "甲"), (2, "乙")]
+    assert [line.text for line in parsed.body_lines] == ["正文第一段", "1。不是目录"]
+    assert not parsed.warnings
+
+
+def test_count_mismatch_is_a_warning_naming_the_line():
+    parsed = parse(Path("x.txt"), lines_of("标题(3篇)\n1。甲\n2。乙\n正文"))
+    assert parsed.warnings == ["x.txt:1: the title says 3 pieces but the table of contents has 2 entries"]
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("标题\n1。甲\n2。乙\n2。丙\n正文", 4, "repeats"),
+    ("标题\n1。甲\n2。乙\n4。丙\n正文", 4, "skips"),
+])
+def test_bad_toc_numbers_name_the_line(text, line, words):
+    with pytest.raises(InputError) as caught:
+        parse(Path("x.txt"), lines_of(text))
+    assert caught.value.line == line and words in str(caught.value)
+
+
+def test_missing_toc_is_an_error():
+    with pytest.raises(InputError, match="no table of contents"):
+        parse(Path("x.txt"), lines_of("标题\n正文第一段\n正文第二段"))
