@@ -49,6 +49,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     if command == "inspect":
         parser.add_argument("--json", action="store_true", help="print the split as JSON (for tools and tests)")
+    if command in ("build", "inspect"):
+        parser.add_argument("--verbatim", action="store_true",
+                            help="keep the source punctuation (no full-width conversion)")
     if command == "serve":
         parser.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: %(default)s)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")

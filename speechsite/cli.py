@@ -25,10 +25,10 @@ CONFIG_FILE = PROJECT_DIR / "mkdocs.yml"
 def run(args) -> int:
     _configure_logging(args.verbose)
     if args.command == "inspect":
-        return inspect(_seeds(args.seeds), as_json=args.json)
+        return inspect(_seeds(args.seeds), as_json=args.json, verbatim=args.verbatim)
     if args.command == "serve":
         return serve(args.dev_addr)
-    return build(_seeds(args.seeds), args.site_dir, strict=args.strict)
+    return build(_seeds(args.seeds), args.site_dir, strict=args.strict, verbatim=args.verbatim)
 
 
 def describe(error: Exception) -> str:
@@ -40,9 +40,9 @@ def describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error} (a bug; run again with --debug and report the traceback)"
 
 
-def build(seeds: list[Path], site_dir: Path, strict: bool = False) -> int:
+def build(seeds: list[Path], site_dir: Path, strict: bool = False, verbatim: bool = False) -> int:
     """Build the site into a temporary folder beside site_dir and swap it in only when the build succeeded."""
-    compilations = [build_compilation(seed) for seed in seeds]
+    compilations = [build_compilation(seed, verbatim) for seed in seeds]
     for compilation in compilations:
         for line in decision_report(compilation):
             log.info(line)
@@ -70,8 +70,8 @@ def serve(dev_addr: str) -> int:
     return 0
 
 
-def inspect(seeds: list[Path], as_json: bool) -> int:
-    compilations = [build_compilation(seed) for seed in seeds]
+def inspect(seeds: list[Path], as_json: bool, verbatim: bool = False) -> int:
+    compilations = [build_compilation(seed, verbatim) for seed in seeds]
     if as_json:
         print(json.dumps({"collections": [_as_json(c) for c in compilations]}, ensure_ascii=False, indent=1))
     else:

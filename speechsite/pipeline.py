@@ -1,4 +1,4 @@
-"""The chain of stages from a seed file to a checked Compilation: read → parse → junk → segment → typography."""
+"""The chain of stages from a seed file to a checked Compilation: read → parse → junk → segment → typography → outline."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from .errors import InputError, display_path
 from .fidelity import check_accounting
 from .junk import split_junk
 from .model import Compilation, Overrides, Paragraph, SourceLine, Speech
+from .outline import mark_headings
 from .overrides import load_overrides
 from .parse import parse
 from .read import read_lines
@@ -17,14 +18,17 @@ from .segment import Pins, segment
 WEAK_CONFIDENCE = 0.9
 
 
-def build_compilation(seed: Path) -> Compilation:
-    """Run every stage on one seed file; raise InputError for anything the user must fix."""
+def build_compilation(seed: Path, verbatim: bool = False) -> Compilation:
+    """Run every stage on one seed file; raise InputError for anything the user must fix.
+
+    verbatim keeps the source punctuation (see typography.normalise).
+    """
     lines = read_lines(seed)
     parsed = parse(seed, lines)
     overrides = load_overrides(seed)
     body_lines, junk = split_junk(parsed.body_lines, overrides)
     _check_junk_pins(overrides, junk)
-    paragraphs = paragraphs_from_lines(body_lines)
+    paragraphs = paragraphs_from_lines(body_lines, verbatim)
     if not paragraphs:
         raise InputError(f"none of the {len(parsed.toc)} TOC entries has any body text after the table of "
                          "contents; add the speeches' text after the TOC", seed, parsed.toc[-1].line)
@@ -46,20 +50,21 @@ def build_compilation(seed: Path) -> Compilation:
     compilation = Compilation(seed, parsed.title, speeches, removed, lines, parsed.declared_count, warnings,
                               near_misses)
     for speech in compilation.speeches_with_text:
+        mark_headings(speech.paragraphs)
         for index, paragraph in enumerate(speech.paragraphs, start=1):
             paragraph.anchor = f"p{index}"
-    check_accounting(compilation, typography.normalise)
+    check_accounting(compilation, lambda text: typography.normalise(text, verbatim))
     return compilation
 
 
-def paragraphs_from_lines(lines: list[SourceLine]) -> list[Paragraph]:
+def paragraphs_from_lines(lines: list[SourceLine], verbatim: bool = False) -> list[Paragraph]:
     """Each non-empty line is a paragraph; remember how many blank lines preceded it."""
     paragraphs, blanks = [], 0
     for line in lines:
         if not line.text.strip():
             blanks += 1
             continue
-        paragraphs.append(Paragraph(typography.normalise(line.text), line.number, line.text, blanks))
+        paragraphs.append(Paragraph(typography.normalise(line.text, verbatim), line.number, line.text, blanks))
         blanks = 0
     return paragraphs
 

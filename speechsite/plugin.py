@@ -31,6 +31,8 @@ class SpeechSiteConfig(Config):
     """Glob patterns of compilation files, relative to mkdocs.yml."""
     templates = config_options.Type(str, default="templates/pages")
     """Folder of the Jinja2 page templates, relative to mkdocs.yml."""
+    verbatim = config_options.Type(bool, default=False)
+    """Keep the source punctuation instead of full-width forms in Chinese text (see typography.py)."""
 
 
 class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
@@ -56,7 +58,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             self.compilations = self.prepared
         else:
             try:
-                self.compilations = [build_compilation(path) for path in self.seed_paths()]
+                self.compilations = [build_compilation(path, self.config.verbatim) for path in self.seed_paths()]
             except InputError as error:
                 raise PluginError(str(error)) from None
             for compilation in self.compilations:

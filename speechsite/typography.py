@@ -1,8 +1,59 @@
-"""Stage 5, typography: the text as shown on pages, derived from a source line by documented rules only."""
+"""Stage 5, typography: the text as shown on pages, derived from a source line by these documented rules only.
+
+1. Surrounding white space is removed (trailing spaces would be hard line breaks in Markdown).
+2. ASCII , : ; ! ? next to Chinese text become their full-width forms ，：；！？ — unless they sit between two
+   digits or two Latin letters (3,000 / 8:30 / A,B keep their forms).
+3. A pair of ASCII brackets ( ) becomes （ ） when what it encloses, or what stands right outside it, is Chinese.
+
+With ``verbatim=True`` only rule 1 applies. No library was used: autocorrect-py (the field's formatter) converts
+, : ? but neither brackets nor ! ;, and inserts spaces between Chinese and Latin text, which would alter the source.
+"""
 
 from __future__ import annotations
 
+import re
 
-def normalise(text: str) -> str:
-    """Strip surrounding white space (trailing spaces would be hard line breaks in Markdown)."""
-    return text.strip()
+FULL_WIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
+# Han ideographs, CJK punctuation, full-width forms and CJK quotation marks count as "Chinese" context.
+CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d\u2018\u2019《》…—]")
+LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
+
+
+def normalise(text: str, verbatim: bool = False) -> str:
+    """The page text of a source line."""
+    text = text.strip()
+    if verbatim:
+        return text
+    return _full_width_brackets(_full_width_marks(text))
+
+
+def _is_chinese(char: str) -> bool:
+    return bool(char) and bool(CHINESE.match(char))
+
+
+def _full_width_marks(text: str) -> str:
+    out = list(text)
+    for index, char in enumerate(text):
+        if char not in ",:;!?":
+            continue
+        before = text[index - 1] if index else ""
+        after = text[index + 1] if index + 1 < len(text) else ""
+        between_latin = LATIN_OR_DIGIT.match(before or " ") and LATIN_OR_DIGIT.match(after or " ")
+        if not between_latin and (_is_chinese(before) or _is_chinese(after)):
+            out[index] = FULL_WIDTH[char]
+    return "".join(out)
+
+
+def _full_width_brackets(text: str) -> str:
+    out = list(text)
+    open_positions: list[int] = []
+    for index, char in enumerate(text):
+        if char == "(":
+            open_positions.append(index)
+        elif char == ")" and open_positions:
+            start = open_positions.pop()
+            inside = text[start + 1:index]
+            outside = (text[start - 1] if start else "") + (text[index + 1] if index + 1 < len(text) else "")
+            if CHINESE.search(inside) or any(_is_chinese(c) for c in outside):
+                out[start], out[index] = "（", "）"
+    return "".join(out)

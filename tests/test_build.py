@@ -29,12 +29,12 @@ class ArticleText(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag in ("p", "h2", "h3") and re.fullmatch(r"p\d+", attrs.get("id") or ""):
+        if tag in ("p", "h2", "h3", "h4") and re.fullmatch(r"p\d+", attrs.get("id") or ""):
             self.current = attrs["id"]
             self.paragraphs[self.current] = ""
 
     def handle_endtag(self, tag):
-        if tag in ("p", "h2", "h3"):
+        if tag in ("p", "h2", "h3", "h4"):
             self.current = None
 
     def handle_data(self, data):

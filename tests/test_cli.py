@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from seed_truth import TRUE_SPEECHES
+from speechsite.typography import normalise
 
 
 def run(project_dir, *args, cwd=None):
@@ -32,10 +33,11 @@ def test_inspect_json_has_the_documented_shape(project_dir, seed_path):
     assert sum(r["reason"] == "toc" for r in removed) == 59
 
 
-def test_inspect_json_bodies_equal_the_source_lines(project_dir, seed_path):
-    collection, = json.loads(run(project_dir, "inspect", "--json").stdout)["collections"]
-    source = [line.strip() for line in seed_path.read_text(encoding="utf-8").split("\n")]
-    body_lines = [line for line in source[122:1026] if line]
+@pytest.mark.parametrize("flags, shown", [([], normalise), (["--verbatim"], str.strip)])
+def test_inspect_json_bodies_equal_the_source_lines(project_dir, seed_path, flags, shown):
+    collection, = json.loads(run(project_dir, "inspect", "--json", *flags).stdout)["collections"]
+    source = seed_path.read_text(encoding="utf-8").split("\n")
+    body_lines = [shown(line) for line in source[122:1026] if line.strip()]
     assert [p for s in collection["speeches"] for p in s["paragraphs"]] == body_lines
 
 

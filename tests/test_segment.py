@@ -56,14 +56,14 @@ def test_salutation_after_a_longer_blank_run_opens_a_speech():
     paras = paragraphs("同志们:", "", "今年森林防火形势严峻,各地要压实责任。", "", "一要加强巡查。", "",
                        "谢谢大家。", "", "", "各位代表:", "", "工商联换届大会今天开幕,我代表县委表示祝贺。")
     segments, _ = segment(paras, toc("在森林防火工作会议上的讲话", "在工商联换届大会上的讲话", "在别的会上的讲话"))
-    assert [(s.entry.number, paras[s.start].text) for s in segments] == [(1, "同志们:"), (2, "各位代表:")]
+    assert [(s.entry.number, paras[s.start].source_text) for s in segments] == [(1, "同志们:"), (2, "各位代表:")]
 
 
 def test_salutation_repeated_inside_a_speech_does_not_split_it():
     paras = paragraphs("同志们,朋友们!", "", "创建文明城市三年来成绩显著。", "", "同志们、朋友们!", "",
                        "文明城市创建永远在路上。", "", "", "同志们:", "", "巡察工作动员部署会今天召开。")
     segments, _ = segment(paras, toc("在创建文明城市总结大会上的讲话", "在巡察工作动员部署会上的讲话"))
-    assert [paras[s.start].text for s in segments] == ["同志们,朋友们!", "同志们:"]
+    assert [paras[s.start].source_text for s in segments] == ["同志们,朋友们!", "同志们:"]
 
 
 def test_continuing_enumeration_outweighs_a_longer_blank_run():
