@@ -1,37 +1,44 @@
 """Stage 4, segment: cut the body paragraphs into speeches and align them, in order, to TOC entries.
 
-Every gap between two paragraphs is a possible boundary. Local evidence scores each gap (blank-line runs longer
-than usual, a salutation opening the next paragraph, a closing formula ending the previous one, an enumeration
-that continues across the gap). Each TOC title scores each paragraph by the title's distinctive character pairs
-it contains. A dynamic programme then picks the monotone alignment (speech i before speech i+1, entries may be
-skipped at a cost) with the highest total; a boundary's confidence is how much that total drops without it.
+Local evidence scores each gap between two paragraphs (blank-line runs longer than usual, a salutation opening the
+next paragraph, an opening that names the occasion, a closing formula ending the previous one, and against it an
+enumeration that continues across the gap). Gaps with some sign of a start are candidate boundaries; they cut the
+text into blocks. Each TOC title scores each block by the title's distinctive character pairs it contains. A dynamic
+programme over blocks × entries then picks the monotone alignment (speech i before speech i+1; entries may be
+skipped at a cost) with the highest total. A forward and a backward pass give, for every candidate gap, the best
+total with and without a boundary there; the difference is the boundary's margin, squashed into a confidence.
+
+Cost: O(candidate gaps × TOC entries), vectorised over entries with numpy; memory of the same order.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from .model import Boundary, Paragraph, TocEntry
 
 NEG_INF = float("-inf")
 
 # Weights of the scoring model, in log-odds-like units. Tuned on the seed, checked by property tests.
-BOUNDARY_COST = 2.0          # every boundary must be paid for by evidence
-LONGER_BLANK_RUN = 3.0       # more blank lines than the usual paragraph gap
-SHORTER_BLANK_RUN = -1.0     # fewer blank lines than usual (lines glued together)
-SALUTATION_WITH_COLON = 2.5  # 同志们: / 各位嘉宾、各位朋友:
-SALUTATION_OTHER = 1.0       # 同志们、朋友们! also recurs inside speeches
-MEETING_OPENING = 1.5        # 今天我们召开… / 根据…安排 in a first sentence that names the occasion
-PLAIN_OPENING = 0.5          # 根据… / 按照… / 刚才… without naming the occasion
-CLOSING = 1.5                # 谢谢大家 / 我就讲这么多 / 预祝…圆满成功
-ENUMERATION_CONTINUES = -8.0 # 二、 / 三是 / (二) / 第二 / 其次 cannot open a speech
-TITLE_IN_OPENING = 3.0       # weight of the title match in the first paragraphs of a segment
-TITLE_IN_BODY = 0.6          # weight per paragraph of the title match across the segment
-SKIPPED_ENTRY = 3.0          # a TOC entry with no body between two entries that have one
-OPENING_WINDOW = 3           # paragraphs that count as a segment's opening
+BOUNDARY_COST = 2.0           # every boundary must be paid for by evidence
+LONGER_BLANK_RUN = 3.0        # more blank lines than the usual paragraph gap
+SHORTER_BLANK_RUN = -1.0      # fewer blank lines than usual (lines glued together)
+SALUTATION_WITH_COLON = 2.5   # 同志们: / 各位嘉宾、各位朋友:
+SALUTATION_OTHER = 1.0        # 同志们、朋友们! also recurs inside speeches
+MEETING_OPENING = 1.5         # 今天我们召开… / 根据…安排 in a first sentence that names the occasion
+PLAIN_OPENING = 0.5           # 根据… / 按照… / 刚才… without naming the occasion
+CLOSING = 1.5                 # 谢谢大家 / 我就讲这么多 / 预祝…圆满成功
+ENUMERATION_CONTINUES = -8.0  # 二、 / 三是 / (二) / 第二 / 其次 cannot open a speech
+TITLE_IN_OPENING = 3.0        # weight of the title's pairs found in a segment's first paragraphs
+TITLE_IN_BODY = 0.6           # weight per paragraph of the title match across the segment
+SKIPPED_ENTRY = 3.0           # a TOC entry with no body between two entries that have one
+OPENING_WINDOW = 3            # paragraphs that count as a segment's opening
+WEAK_PAIR_SHARE = 0.1         # title pairs in more than this share of paragraphs say little; left out
 
 SALUTATION = re.compile(
     r"^(?:尊敬的|各位|同志们|亲爱的|女士们|先生们|朋友们|老师们|同学们|大家)[^。]{0,50}$")
@@ -72,191 +79,215 @@ def segment(paragraphs: list[Paragraph], toc: list[TocEntry], pins: Pins | None 
     pins = pins or Pins()
     if not paragraphs:
         return [], []
-    model = _ScoringModel(paragraphs, toc)
-    best, path = model.align(pins)
-    segments = []
-    for start, end, entry_index in path:
-        entry = toc[entry_index]
-        if start == 0:
-            confidence, pinned = 1.0, 0 in pins.starts
-        else:
-            pinned = start in pins.starts
-            margin = best - model.align(_with(pins, joined=start))[0]
-            confidence = 1.0 if pinned else _squash(margin)
-        boundary = Boundary(paragraphs[start].line, round(confidence, 3), model.evidence(start, entry_index), pinned)
-        segments.append(Segment(entry, start, end, boundary))
+    evidence = _GapEvidence(paragraphs)
+    candidates = [j for j in range(1, len(paragraphs))
+                  if j in pins.starts or (j not in pins.joined and evidence.is_candidate(j))]
+    starts = [0] + candidates
+    titles = _TitleScores(paragraphs, toc, starts)
+    alignment = _Alignment(titles, [0.0] + [evidence.score(j) for j in candidates], starts, toc, pins)
 
-    chosen = {start for start, _, _ in path}
+    segments = []
+    for block, end_block, entry_index in alignment.path:
+        start = starts[block]
+        end = starts[end_block] if end_block < len(starts) else len(paragraphs)
+        pinned = start in pins.starts
+        confidence = 1.0 if block == 0 or pinned else _squash(alignment.best - alignment.best_without[block])
+        reasons = evidence.reasons(start) + titles.reasons(entry_index, block)
+        segments.append(Segment(toc[entry_index], start, end,
+                                Boundary(paragraphs[start].line, round(confidence, 3), reasons, pinned)))
+    chosen = {block for block, _, _ in alignment.path}
     near_misses = []
-    for gap in range(1, len(paragraphs)):
-        if gap in chosen or gap in pins.joined or model.local[gap] <= 0:
-            continue
-        margin = model.align(_with(pins, start=gap))[0] - best
-        if _squash(margin) >= 0.1:
-            near_misses.append(Boundary(paragraphs[gap].line, round(_squash(margin), 3), model.evidence(gap, None)))
+    for block in range(1, len(starts)):
+        confidence = _squash(alignment.best_with[block] - alignment.best)
+        if block not in chosen and confidence >= 0.1:
+            near_misses.append(Boundary(paragraphs[starts[block]].line, round(confidence, 3),
+                                        evidence.reasons(starts[block])))
     return segments, near_misses
 
 
 def _squash(margin: float) -> float:
     """Map a score margin to 0..1: 0 → 0.5, +3 → 0.95, −3 → 0.05."""
-    if margin == NEG_INF:
-        return 0.0
-    if margin == -NEG_INF:
-        return 1.0
+    if math.isinf(margin):
+        return 1.0 if margin > 0 else 0.0
     return 1.0 / (1.0 + math.exp(-margin))
 
 
-def _with(pins: Pins, start: int | None = None, joined: int | None = None) -> Pins:
-    starts = dict(pins.starts)
-    joined_set = set(pins.joined)
-    if start is not None:
-        starts[start] = None
-    if joined is not None:
-        joined_set.add(joined)
-    return Pins(starts, joined_set)
+class _GapEvidence:
+    """What the text itself says about a speech starting at paragraph j (before any title is considered)."""
 
-
-class _ScoringModel:
-    """Local gap scores and title-paragraph affinities for one compilation, and the alignment over them."""
-
-    def __init__(self, paragraphs: list[Paragraph], toc: list[TocEntry]):
+    def __init__(self, paragraphs: list[Paragraph]):
         self.paragraphs = paragraphs
-        self.toc = toc
-        self.usual_blank_run = _usual_blank_run(paragraphs)
-        self.local = [0.0] + [self._local_score(j) for j in range(1, len(paragraphs))]
-        self.title_pairs, self.match = _title_matches(paragraphs, toc)
-        n, m = len(paragraphs), len(toc)
-        # prefix[k][j]: sum of centred title-k affinities of paragraphs before j, for O(1) segment sums.
-        self.prefix = []
-        for k in range(m):
-            mean = sum(self.match[k]) / n
-            sums = [0.0]
-            for j in range(n):
-                sums.append(sums[-1] + TITLE_IN_BODY * (self.match[k][j] - mean))
-            self.prefix.append(sums)
-        self.opening = [[TITLE_IN_OPENING * max(self.match[k][j:j + OPENING_WINDOW]) for j in range(n)]
-                        for k in range(m)]
+        runs = Counter(p.blank_lines_before for p in paragraphs[1:])
+        self.usual_blank_run = runs.most_common(1)[0][0] if runs else 1
 
-    def _local_score(self, j: int) -> float:
-        """Evidence that a speech starts at paragraph j, before any title is considered."""
-        return sum(weight for weight, _ in self._local_evidence(j)) - BOUNDARY_COST
-
-    def _local_evidence(self, j: int) -> list[tuple[float, str]]:
+    def weighed(self, j: int) -> list[tuple[float, str]]:
         here, before = self.paragraphs[j], self.paragraphs[j - 1]
-        text = here.text.strip()
-        evidence = []
+        text = here.text
+        found = []
         if here.blank_lines_before > self.usual_blank_run:
-            evidence.append((LONGER_BLANK_RUN, f"{here.blank_lines_before} blank lines"))
+            found.append((LONGER_BLANK_RUN, f"{here.blank_lines_before} blank lines"))
         elif here.blank_lines_before < self.usual_blank_run:
-            evidence.append((SHORTER_BLANK_RUN, "fewer blank lines than usual"))
+            found.append((SHORTER_BLANK_RUN, "fewer blank lines than usual"))
         if SALUTATION.match(text) and len(text) <= 60:
-            if text.endswith((":", "：")):
-                evidence.append((SALUTATION_WITH_COLON, f"salutation {text}"))
-            else:
-                evidence.append((SALUTATION_OTHER, f"salutation {text}"))
+            weight = SALUTATION_WITH_COLON if text.endswith((":", "：")) else SALUTATION_OTHER
+            found.append((weight, f"salutation {text}"))
         elif PLAIN_OPENING_WORDS.match(text):
             first_sentence = re.split(r"[。!！?？]", text, maxsplit=1)[0]
             if MEETING_WORDS.search(first_sentence):
-                evidence.append((MEETING_OPENING, "opening names the occasion"))
+                found.append((MEETING_OPENING, "opening names the occasion"))
             else:
-                evidence.append((PLAIN_OPENING, "opening phrase"))
+                found.append((PLAIN_OPENING, "opening phrase"))
         if ENUMERATION_CONTINUATION.match(text):
-            evidence.append((ENUMERATION_CONTINUES, "continues an enumeration"))
+            found.append((ENUMERATION_CONTINUES, "continues an enumeration"))
         if CLOSING_WORDS.search(before.text[-30:]):
-            evidence.append((CLOSING, "previous paragraph closes"))
-        return evidence
+            found.append((CLOSING, "previous paragraph closes"))
+        return found
 
-    def evidence(self, j: int, entry_index: int | None) -> list[str]:
-        """Human-readable reasons for a boundary before paragraph j (and its title match, if assigned)."""
-        reasons = [reason for _, reason in self._local_evidence(j)] if j > 0 else ["start of the bodies"]
-        if entry_index is not None:
-            window = "".join(p.text for p in self.paragraphs[j:j + OPENING_WINDOW])
-            shared = [pair for pair in self.title_pairs[entry_index] if pair in window]
-            if shared:
-                reasons.append("title words in opening: " + " ".join(shared))
-        return reasons
+    def is_candidate(self, j: int) -> bool:
+        """A gap is worth considering when the text shows at least one sign of a start."""
+        return any(weight > 0 for weight, _ in self.weighed(j))
 
-    def align(self, pins: Pins) -> tuple[float, list[tuple[int, int, int]]]:
-        """Best total score and the segments (start, end, entry index) of the best monotone alignment."""
-        n, m = len(self.paragraphs), len(self.toc)
-        # F[j][k]: best score of paragraphs j..n-1 when a segment assigned to entry k starts at j.
-        F = [[NEG_INF] * m for _ in range(n)]
-        follow: list[list[tuple[int, int] | None]] = [[None] * m for _ in range(n)]
-        # Best continuation over later gaps: value, next start, next entry (per entry k of the current segment).
-        later = [(NEG_INF, -1, -1)] * m
-        may_end_here = True  # False once a pinned start lies ahead: a segment cannot run past it
-        for j in range(n - 1, -1, -1):
-            allowed_entry = pins.starts.get(j)
-            for k in range(m):
-                if allowed_entry is not None and self.toc[k].number != allowed_entry:
-                    continue
-                end_value = self.prefix[k][n] if may_end_here else NEG_INF
-                best, nxt = end_value, None
-                if later[k][0] > best:
-                    best, nxt = later[k][0], later[k][1:]
-                if best == NEG_INF:
-                    continue
-                F[j][k] = self.opening[k][j] - self.prefix[k][j] + best
-                follow[j][k] = nxt
-            if j == 0:
-                break
-            if j in pins.joined:
+    def score(self, j: int) -> float:
+        return sum(weight for weight, _ in self.weighed(j)) - BOUNDARY_COST
+
+    def reasons(self, j: int) -> list[str]:
+        return [reason for _, reason in self.weighed(j)] if j > 0 else ["start of the bodies"]
+
+
+class _TitleScores:
+    """How well each TOC title matches each block, from the title's distinctive character pairs."""
+
+    def __init__(self, paragraphs: list[Paragraph], toc: list[TocEntry], starts: list[int]):
+        n, blocks = len(paragraphs), len(starts)
+        self.title_pairs = [sorted(_pairs(entry.title) - GENERIC_TITLE_PAIRS) for entry in toc]
+        wanted = set().union(*self.title_pairs) if self.title_pairs else set()
+        postings: dict[str, list[int]] = defaultdict(list)  # pair → paragraphs that contain it
+        for index, paragraph in enumerate(paragraphs):
+            for pair in _pairs(paragraph.text) & wanted:
+                postings[pair].append(index)
+        block_of = np.searchsorted(np.array(starts), np.arange(n), side="right") - 1
+        block_sizes = np.diff(np.append(starts, n))
+        window_of = {}  # pair → which blocks have it in their opening paragraphs
+        self.body = np.zeros((len(toc), blocks))
+        self.opening = np.zeros((len(toc), blocks))
+        self.opening_pairs: list[dict[str, np.ndarray]] = []
+        for k, pairs in enumerate(self.title_pairs):
+            weights = {pair: math.log((n + 1) / (1 + len(postings[pair]))) for pair in pairs
+                       if 0 < len(postings[pair]) <= max(1, WEAK_PAIR_SHARE * n)}
+            total = sum(weights.values())
+            shown = {}
+            if total <= 0:
+                self.opening_pairs.append(shown)
                 continue
-            # Gap before j as the next boundary for segments that start earlier.
-            suffix, suffix_k = NEG_INF, -1  # max over k' > k of F[j][k'] minus the cost of entries skipped
-            candidates = [(NEG_INF, -1, -1)] * m
-            for k in range(m - 1, -1, -1):
-                if suffix > NEG_INF:
-                    candidates[k] = (self.prefix[k][j] + self.local[j] + suffix, j, suffix_k)
-                shifted = suffix - SKIPPED_ENTRY
-                if F[j][k] >= shifted:
-                    suffix, suffix_k = F[j][k], k
-                else:
-                    suffix = shifted
-            if j in pins.starts:
-                later, may_end_here = candidates, False
+            mean = 0.0
+            for pair, weight in weights.items():
+                where = np.array(postings[pair])
+                self.body[k] += weight / total * np.bincount(block_of[where], minlength=blocks)
+                mean += weight / total * len(where) / n
+                if pair not in window_of:
+                    window_of[pair] = _in_opening_window(where, np.array(starts))
+                self.opening[k] += weight / total * window_of[pair]
+                shown[pair] = window_of[pair]
+            self.body[k] = TITLE_IN_BODY * (self.body[k] - mean * block_sizes)
+            self.opening_pairs.append(shown)
+        self.opening *= TITLE_IN_OPENING
+
+    def reasons(self, k: int, block: int) -> list[str]:
+        shared = [pair for pair, present in self.opening_pairs[k].items() if present[block]]
+        return ["title words in opening: " + " ".join(shared)] if shared else []
+
+
+def _in_opening_window(paragraph_indexes: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """For each block start s, whether any of the paragraphs lies in [s, s + OPENING_WINDOW)."""
+    first_at_or_after = np.searchsorted(paragraph_indexes, starts, side="left")
+    found = first_at_or_after < len(paragraph_indexes)
+    nearest = paragraph_indexes[np.minimum(first_at_or_after, len(paragraph_indexes) - 1)]
+    return (found & (nearest < starts + OPENING_WINDOW)).astype(float)
+
+
+class _Alignment:
+    """The best monotone alignment of blocks to entries, and the best totals with and without each boundary.
+
+    Scores of a segment of entry k over blocks [a, b): opening[k, a] + Σ body[k, a..b). Each boundary adds its local
+    score; each skipped entry (before the first body or between two) costs SKIPPED_ENTRY; entries after the last
+    body are free.
+    """
+
+    def __init__(self, titles: _TitleScores, local: list[float], starts: list[int], toc: list[TocEntry], pins: Pins):
+        blocks, m = len(starts), len(toc)
+        body, opening, local = titles.body, titles.opening, np.array(local)
+        ramp = SKIPPED_ENTRY * np.arange(m)
+        forced = np.array([start in pins.starts for start in starts])
+        allowed = np.ones((blocks, m), dtype=bool)  # which entries may start at each block
+        numbers = np.array([entry.number for entry in toc])
+        for block, start in enumerate(starts):
+            if pins.starts.get(start) is not None:
+                allowed[block] = numbers == pins.starts[start]
+
+        # Backward: cont[b, k] = best of blocks b.. when block b lies in a segment of entry k (opening already paid).
+        cont = np.full((blocks, m), NEG_INF)
+        start_score = np.full((blocks, m), NEG_INF)  # a segment of entry k starts at block b
+        for b in range(blocks - 1, -1, -1):
+            if b == blocks - 1:
+                following = np.zeros(m)
             else:
-                later = [max(old, new, key=lambda c: c[0]) for old, new in zip(later, candidates)]
-        best_total, best_k = NEG_INF, -1
-        for k in range(m):
-            total = F[0][k] - SKIPPED_ENTRY * k
-            if total > best_total:
-                best_total, best_k = total, k
-        if best_k < 0:
-            return NEG_INF, []
-        path, j, k = [], 0, best_k
+                new = local[b + 1] + _best_later_entry(start_score[b + 1], ramp)
+                following = new if forced[b + 1] else np.maximum(cont[b + 1], new)
+            cont[b] = body[:, b] + following
+            start_score[b] = np.where(allowed[b], opening[:, b] + cont[b], NEG_INF)
+        self.best = float(np.max(start_score[0] - ramp))
+
+        # Forward: open_[b, k] = best of blocks ..b when block b lies in a segment of entry k.
+        open_ = np.full((blocks, m), NEG_INF)
+        before_start = np.full((blocks, m), NEG_INF)  # best of blocks ..b-1 before a segment of entry k starts at b
+        for b in range(blocks):
+            if b == 0:
+                before_start[b] = -ramp
+            else:
+                before_start[b] = local[b] + _best_earlier_entry(open_[b - 1], ramp)
+            started = np.where(allowed[b], opening[:, b] + before_start[b], NEG_INF)
+            carried = open_[b - 1] if b and not forced[b] else np.full(m, NEG_INF)
+            open_[b] = body[:, b] + np.maximum(carried, started)
+
+        self.best_with = [float(np.max(before_start[b] + start_score[b])) for b in range(blocks)]
+        self.best_without = [NEG_INF] + [float(np.max(open_[b - 1] + cont[b])) if not forced[b] else NEG_INF
+                                         for b in range(1, blocks)]
+        self.path = self._trace(start_score, cont, local, forced, ramp, blocks)
+
+    @staticmethod
+    def _trace(start_score, cont, local, forced, ramp, blocks) -> list[tuple[int, int, int]]:
+        """Follow the backward pass from its best start; returns (first block, end block, entry index)."""
+        path, b, k = [], 0, int(np.argmax(start_score[0] - ramp))
+        first = 0
         while True:
-            nxt = follow[j][k]
-            end = nxt[0] if nxt else n
-            path.append((j, end, k))
-            if not nxt:
-                break
-            j, k = nxt
-        return best_total, path
+            if b == blocks - 1:
+                path.append((first, blocks, k))
+                return path
+            later = start_score[b + 1][k + 1:] - ramp[k + 1:]
+            new = local[b + 1] + (float(np.max(later)) + ramp[k + 1] if later.size else NEG_INF)
+            if forced[b + 1] or new > cont[b + 1][k]:
+                path.append((first, b + 1, k))
+                k = k + 1 + int(np.argmax(later))
+                first = b + 1
+            b += 1
 
 
-def _usual_blank_run(paragraphs: list[Paragraph]) -> int:
-    runs = Counter(p.blank_lines_before for p in paragraphs[1:])
-    return runs.most_common(1)[0][0] if runs else 1
+def _best_later_entry(start_row: np.ndarray, ramp: np.ndarray) -> np.ndarray:
+    """For each k: max over k' > k of start_row[k'] − SKIPPED_ENTRY·(k' − k − 1)."""
+    shifted = start_row - ramp
+    suffix_max = np.maximum.accumulate(shifted[::-1])[::-1]
+    later = np.append(suffix_max[1:], NEG_INF)
+    return later + ramp + SKIPPED_ENTRY
+
+
+def _best_earlier_entry(open_row: np.ndarray, ramp: np.ndarray) -> np.ndarray:
+    """For each k: max over k' < k of open_row[k'] − SKIPPED_ENTRY·(k − k' − 1)."""
+    shifted = open_row + ramp
+    prefix_max = np.maximum.accumulate(shifted)
+    earlier = np.insert(prefix_max[:-1], 0, NEG_INF)
+    return earlier - ramp + SKIPPED_ENTRY
 
 
 def _pairs(text: str) -> set[str]:
     clean = NON_TEXT.sub("", text)
     return {clean[i:i + 2] for i in range(len(clean) - 1)}
-
-
-def _title_matches(paragraphs: list[Paragraph], toc: list[TocEntry]) -> tuple[list[list[str]], list[list[float]]]:
-    """For each title, its distinctive character pairs, and for each paragraph the idf-weighted share it contains."""
-    paragraph_pairs = [_pairs(p.text) for p in paragraphs]
-    document_frequency = Counter(pair for pairs in paragraph_pairs for pair in pairs)
-    n = len(paragraphs)
-    title_pairs, match = [], []
-    for entry in toc:
-        pairs = sorted(_pairs(entry.title) - GENERIC_TITLE_PAIRS)
-        weights = {pair: math.log((n + 1) / (1 + document_frequency[pair])) for pair in pairs}
-        weights = {pair: weight for pair, weight in weights.items() if weight > 0 and document_frequency[pair] > 0}
-        total = sum(weights.values()) or 1.0
-        title_pairs.append(sorted(weights, key=lambda pair: -weights[pair]))
-        match.append([sum(weight for pair, weight in weights.items() if pair in pairs_here) / total
-                      for pairs_here in paragraph_pairs])
-    return title_pairs, match
