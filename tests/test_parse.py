@@ -34,7 +34,7 @@ def test_duplicate_titles_are_kept_as_separate_entries(seed_compilation):
 
 
 def test_toc_ends_where_body_begins():
-    parsed = parse(Path("x.txt"), lines_of("标题(2篇)\n\n1。甲\n\n2、乙\n\n\n正文第一段\n1。不是目录"))
+    parsed = parse(Path("x.txt"), lines_of("标题(2篇)\n\n1。甲\n\n2。乙\n\n\n正文第一段\n1。不是目录"))
     assert [(e.number, e.title) for e in parsed.toc] == [(1, "甲"), (2, "乙")]
     assert [line.text for line in parsed.body_lines] == ["正文第一段", "1。不是目录"]
     assert not parsed.warnings
@@ -58,3 +58,37 @@ def test_bad_toc_numbers_name_the_line(text, line, words):
 def test_missing_toc_is_an_error():
     with pytest.raises(InputError, match="no table of contents"):
         parse(Path("x.txt"), lines_of("标题\n正文第一段\n正文第二段"))
+
+
+@pytest.mark.parametrize("entries", [
+    ["1。甲会议上的讲话", "2。乙会议上的讲话", "3。丙会议上的讲话"],
+    ["1、甲会议上的讲话", "2、乙会议上的讲话", "3、丙会议上的讲话"],
+    ["1. 甲会议上的讲话", "2. 乙会议上的讲话", "3. 丙会议上的讲话"],
+    ["1．甲会议上的讲话", "2．乙会议上的讲话", "3．丙会议上的讲话"],
+    ["（1）甲会议上的讲话", "（2）乙会议上的讲话", "（3）丙会议上的讲话"],
+    ["(1) 甲会议上的讲话", "(2) 乙会议上的讲话", "(3) 丙会议上的讲话"],
+    ["一、甲会议上的讲话", "二、乙会议上的讲话", "三、丙会议上的讲话"],
+    ["第1篇 甲会议上的讲话", "第2篇 乙会议上的讲话", "第3篇 丙会议上的讲话"],
+    ["第一篇：甲会议上的讲话", "第二篇：乙会议上的讲话", "第三篇：丙会议上的讲话"],
+    ["· 甲会议上的讲话", "· 乙会议上的讲话", "· 丙会议上的讲话"],
+    ["1。甲会议上的讲话……………3", "2。乙会议上的讲话 ....... 15", "3。丙会议上的讲话\t27"],
+])
+@pytest.mark.parametrize("header, gap", [("", "\n"), ("目  录\n", "\n\n"), ("目录：\n\n", "\n")])
+def test_toc_styles(entries, header, gap):
+    text = "汇编(3篇)\n\n" + header + gap.join(entries) + "\n\n\n同志们:\n正文。"
+    parsed = parse(Path("x.txt"), lines_of(text))
+    assert [(e.number, e.title) for e in parsed.toc] == [(1, "甲会议上的讲话"), (2, "乙会议上的讲话"),
+                                                        (3, "丙会议上的讲话")]
+    assert [line.text for line in parsed.body_lines if line.text] == ["同志们:", "正文。"]
+
+
+def test_chinese_numbers_count_past_ten():
+    from speechsite.parse import chinese_number
+
+    assert [chinese_number(t) for t in ("一", "十", "十二", "二十", "二十三", "一百", "一百零五")] == [
+        1, 10, 12, 20, 23, 100, 105]
+
+
+def test_titles_ending_in_numbers_keep_them():
+    parsed = parse(Path("x.txt"), lines_of("汇编\n1。纪念关工委成立30周年\n2。在2020年会议上的讲话 2021\n正文"))
+    assert [e.title for e in parsed.toc] == ["纪念关工委成立30周年", "在2020年会议上的讲话 2021"]
