@@ -72,6 +72,8 @@ class Speech:
     boundary: Boundary | None = None
     title: str = ""
     """Title shown on the site (the TOC title unless an override fixes it)."""
+    date: str = ""
+    """The date line under the speech's title in the body, e.g. （一九八二年九月一日）, if the source has one."""
 
     @property
     def number(self) -> int:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from . import typography
 from .errors import InputError, display_path
 from .fidelity import check_accounting
 from .junk import split_junk
-from .model import Compilation, Overrides, Paragraph, SourceLine, Speech
+from .model import Compilation, Overrides, Paragraph, Removed, SourceLine, Speech, TocEntry
 from .outline import mark_headings
 from .overrides import load_overrides
 from .parse import parse
@@ -16,6 +17,11 @@ from .read import read_lines
 from .segment import Pins, segment
 
 WEAK_CONFIDENCE = 0.9
+TITLE_LINE_MAX_CHARS = 120
+NOT_A_WORD = re.compile(r"[\W_]+")
+# （一九八二年九月一日） / 2020年12月8日 / (2020年12月8日) — a line that is only a date.
+DATE_LINE = re.compile(r"^[（(]?\s*[\d一二三四五六七八九〇零○]{2,4}\s*年(?:\s*[\d一二三四五六七八九十〇零○]{1,3}\s*月"
+                       r"(?:\s*[\d一二三四五六七八九十〇零○]{1,3}\s*日)?)?\s*[）)]?$")
 
 
 def build_compilation(seed: Path, verbatim: bool = False) -> Compilation:
@@ -33,20 +39,25 @@ def build_compilation(seed: Path, verbatim: bool = False) -> Compilation:
         raise InputError(f"none of the {len(parsed.toc)} TOC entries has any body text after the table of "
                          "contents; add the speeches' text after the TOC", seed, parsed.toc[-1].line)
     pins = _resolve_pins(overrides, paragraphs)
+    title_lines = find_title_lines(paragraphs, parsed.toc)
+    for index, number in title_lines.items():
+        pins.starts.setdefault(index, number)
     segments, near_misses = segment(paragraphs, parsed.toc, pins)
 
     speeches = [Speech(entry, title=overrides.titles.get(entry.number, entry.title)) for entry in parsed.toc]
     by_number = {speech.number: speech for speech in speeches}
+    heading_lines: list[Removed] = []
     for seg in segments:
         speech = by_number[seg.entry.number]
         speech.paragraphs = paragraphs[seg.start:seg.end]
         speech.boundary = seg.boundary
+        heading_lines += _take_title_and_date(speech, seg.start in title_lines)
     for number in overrides.titles:
         if number not in by_number:
             raise InputError(f"[[title]] names speech {number}, which is not in the TOC", overrides.path)
 
     warnings = list(parsed.warnings)
-    removed = sorted(parsed.removed + junk, key=lambda r: r.line)
+    removed = sorted(parsed.removed + junk + heading_lines, key=lambda r: r.line)
     compilation = Compilation(seed, parsed.title, speeches, removed, lines, parsed.declared_count, warnings,
                               near_misses)
     for speech in compilation.speeches_with_text:
@@ -67,6 +78,38 @@ def paragraphs_from_lines(lines: list[SourceLine], verbatim: bool = False) -> li
         paragraphs.append(Paragraph(typography.normalise(line.text, verbatim), line.number, line.text, blanks))
         blanks = 0
     return paragraphs
+
+
+def find_title_lines(paragraphs: list[Paragraph], toc: list[TocEntry]) -> dict[int, int | None]:
+    """Paragraphs that repeat a TOC title (up to spaces and punctuation): index → entry number (None if the title
+    is shared by several entries, and the alignment chooses)."""
+    entries_by_key: dict[str, list[int]] = {}
+    for entry in toc:
+        entries_by_key.setdefault(_title_key(entry.title), []).append(entry.number)
+    found = {}
+    for index, paragraph in enumerate(paragraphs):
+        numbers = entries_by_key.get(_title_key(paragraph.text)) if len(paragraph.text) <= TITLE_LINE_MAX_CHARS else None
+        if numbers:
+            found[index] = numbers[0] if len(numbers) == 1 else None
+    return found
+
+
+def _title_key(text: str) -> str:
+    return NOT_A_WORD.sub("", text)
+
+
+def _take_title_and_date(speech: Speech, opens_with_title: bool) -> list[Removed]:
+    """A speech whose body opens with its title line: that line is the boundary, not a paragraph; a date line
+    right after it becomes the speech's date."""
+    if not opens_with_title:
+        return []
+    taken = [speech.paragraphs.pop(0)]
+    removed = [Removed(taken[0].line, taken[0].source_text, "speech title")]
+    if speech.paragraphs and DATE_LINE.match(speech.paragraphs[0].text):
+        date = speech.paragraphs.pop(0)
+        speech.date = date.text
+        removed.append(Removed(date.line, date.source_text, "speech date"))
+    return removed
 
 
 def _resolve_pins(overrides: Overrides, paragraphs: list[Paragraph]) -> Pins:

@@ -35,6 +35,7 @@ PLAIN_OPENING = 0.5           # 根据… / 按照… / 刚才… without naming
 CLOSING = 1.5                 # 谢谢大家 / 我就讲这么多 / 预祝…圆满成功 / a closing 同志们!… paragraph
 ENUMERATION_CONTINUES = -8.0  # 二、 / 三是 / (二) / 第二 / 其次 cannot open a speech
 AFTER_SALUTATION = -8.0       # a speech does not end on 同志们: — what follows a salutation belongs to it
+CLOSING_FORMULA = -8.0        # nor does one open with 谢谢大家 or 我就讲这么多
 TITLE_IN_OPENING = 3.0        # weight of the title's pairs found in a segment's first paragraphs
 TITLE_IN_BODY = 0.6           # weight per paragraph of the title match across the segment
 SKIPPED_ENTRY = 3.0           # a TOC entry with no body between two entries that have one
@@ -144,6 +145,8 @@ class _GapEvidence:
                 found.append((MEETING_OPENING, "opening names the occasion"))
             else:
                 found.append((PLAIN_OPENING, "opening phrase"))
+        if len(text) <= 20 and CLOSING_WORDS.search(text):
+            found.append((CLOSING_FORMULA, "is a closing formula"))
         if ENUMERATION_CONTINUATION.match(text):
             found.append((ENUMERATION_CONTINUES, "continues an enumeration"))
         if CLOSING_WORDS.search(before.text[-30:]) or (len(before.text) > 60 and PERORATION.match(before.text)):
