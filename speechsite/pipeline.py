@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import typography
@@ -24,25 +26,42 @@ DATE_LINE = re.compile(r"^[（(]?\s*[\d一二三四五六七八九〇零○]{2,4
                        r"(?:\s*[\d一二三四五六七八九十〇零○]{1,3}\s*日)?)?\s*[）)]?$")
 
 
-def build_compilation(seed: Path, verbatim: bool = False) -> Compilation:
+class StageTimes(dict):
+    """Seconds spent in each stage, for the build log and benchmarks/phases.py."""
+
+    @contextmanager
+    def stage(self, name: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self[name] = self.get(name, 0.0) + time.perf_counter() - started
+
+
+def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | None = None) -> Compilation:
     """Run every stage on one seed file; raise InputError for anything the user must fix.
 
-    verbatim keeps the source punctuation (see typography.normalise).
+    verbatim keeps the source punctuation (see typography.normalise); times, if given, collects stage durations.
     """
-    lines = read_lines(seed)
-    parsed = parse(seed, lines)
-    overrides = load_overrides(seed)
-    body_lines, junk = split_junk(parsed.body_lines, overrides)
-    _check_junk_pins(overrides, junk)
-    paragraphs = paragraphs_from_lines(body_lines, verbatim)
+    times = StageTimes() if times is None else times
+    with times.stage("read"):
+        lines = read_lines(seed)
+    with times.stage("parse"):
+        parsed = parse(seed, lines)
+        overrides = load_overrides(seed)
+    with times.stage("clean"):
+        body_lines, junk = split_junk(parsed.body_lines, overrides)
+        _check_junk_pins(overrides, junk)
+        paragraphs = paragraphs_from_lines(body_lines, verbatim)
     if not paragraphs:
         raise InputError(f"none of the {len(parsed.toc)} TOC entries has any body text after the table of "
                          "contents; add the speeches' text after the TOC", seed, parsed.toc[-1].line)
-    pins = _resolve_pins(overrides, paragraphs)
-    title_lines = find_title_lines(paragraphs, parsed.toc)
-    for index, number in title_lines.items():
-        pins.starts.setdefault(index, number)
-    segments, near_misses = segment(paragraphs, parsed.toc, pins)
+    with times.stage("segment"):
+        pins = _resolve_pins(overrides, paragraphs)
+        title_lines = find_title_lines(paragraphs, parsed.toc)
+        for index, number in title_lines.items():
+            pins.starts.setdefault(index, number)
+        segments, near_misses = segment(paragraphs, parsed.toc, pins)
 
     speeches = [Speech(entry, title=overrides.titles.get(entry.number, entry.title)) for entry in parsed.toc]
     by_number = {speech.number: speech for speech in speeches}
@@ -56,15 +75,16 @@ def build_compilation(seed: Path, verbatim: bool = False) -> Compilation:
         if number not in by_number:
             raise InputError(f"[[title]] names speech {number}, which is not in the TOC", overrides.path)
 
-    warnings = list(parsed.warnings)
     removed = sorted(parsed.removed + junk + heading_lines, key=lambda r: r.line)
-    compilation = Compilation(seed, parsed.title, speeches, removed, lines, parsed.declared_count, warnings,
-                              near_misses)
-    for speech in compilation.speeches_with_text:
-        mark_headings(speech.paragraphs)
-        for index, paragraph in enumerate(speech.paragraphs, start=1):
-            paragraph.anchor = f"p{index}"
-    check_accounting(compilation, lambda text: typography.normalise(text, verbatim))
+    compilation = Compilation(seed, parsed.title, speeches, removed, lines, parsed.declared_count,
+                              list(parsed.warnings), near_misses)
+    with times.stage("analyse"):
+        for speech in compilation.speeches_with_text:
+            mark_headings(speech.paragraphs)
+            for index, paragraph in enumerate(speech.paragraphs, start=1):
+                paragraph.anchor = f"p{index}"
+    with times.stage("fidelity"):
+        check_accounting(compilation, lambda text: typography.normalise(text, verbatim))
     return compilation
 
 

@@ -17,6 +17,8 @@ FULL_WIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "
 # Han ideographs, CJK punctuation, full-width forms and CJK quotation marks count as "Chinese" context.
 CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d\u2018\u2019《》…—]")
 LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
+ASCII_MARK = re.compile(r"[,:;!?]")
+BRACKET = re.compile(r"[()]")
 
 
 def normalise(text: str, verbatim: bool = False) -> str:
@@ -24,7 +26,9 @@ def normalise(text: str, verbatim: bool = False) -> str:
     text = text.strip()
     if verbatim:
         return text
-    return _full_width_brackets(_full_width_marks(text))
+    if "(" in text:
+        text = _full_width_brackets(text)
+    return _full_width_marks(text)
 
 
 def _is_chinese(char: str) -> bool:
@@ -32,28 +36,27 @@ def _is_chinese(char: str) -> bool:
 
 
 def _full_width_marks(text: str) -> str:
-    out = list(text)
-    for index, char in enumerate(text):
-        if char not in ",:;!?":
-            continue
+    def replace(match: re.Match) -> str:
+        index = match.start()
         before = text[index - 1] if index else ""
         after = text[index + 1] if index + 1 < len(text) else ""
-        between_latin = LATIN_OR_DIGIT.match(before or " ") and LATIN_OR_DIGIT.match(after or " ")
-        if not between_latin and (_is_chinese(before) or _is_chinese(after)):
-            out[index] = FULL_WIDTH[char]
-    return "".join(out)
+        if before and after and LATIN_OR_DIGIT.match(before) and LATIN_OR_DIGIT.match(after):
+            return match.group()
+        return FULL_WIDTH[match.group()] if _is_chinese(before) or _is_chinese(after) else match.group()
+
+    return ASCII_MARK.sub(replace, text)
 
 
 def _full_width_brackets(text: str) -> str:
     out = list(text)
     open_positions: list[int] = []
-    for index, char in enumerate(text):
-        if char == "(":
+    for match in BRACKET.finditer(text):
+        index = match.start()
+        if match.group() == "(":
             open_positions.append(index)
-        elif char == ")" and open_positions:
+        elif open_positions:
             start = open_positions.pop()
-            inside = text[start + 1:index]
             outside = (text[start - 1] if start else "") + (text[index + 1] if index + 1 < len(text) else "")
-            if CHINESE.search(inside) or any(_is_chinese(c) for c in outside):
+            if CHINESE.search(text, start + 1, index) or any(_is_chinese(c) for c in outside):
                 out[start], out[index] = "（", "）"
     return "".join(out)
