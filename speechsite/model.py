@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .analyse import Analysis
 
 
 @dataclass
@@ -118,6 +122,8 @@ class Compilation:
     """Things the build reports but does not stop for (weak boundaries, count mismatch, …)."""
     weak_gaps: list[Boundary] = field(default_factory=list)
     """Gaps that were not made boundaries but came close: places for an editor to look."""
+    analysis: Analysis | None = None
+    """Metadata, related speeches, shared passages, damage report (see analyse.py); None if not asked for."""
 
     @property
     def speeches_with_text(self) -> list[Speech]:

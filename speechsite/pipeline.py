@@ -1,4 +1,5 @@
-"""The chain of stages from a seed file to a checked Compilation: read → parse → junk → segment → typography → outline."""
+"""The chain of stages from a seed file to a checked Compilation: read → parse → clean (junk, typography) → segment
+→ outline → fidelity check → analyse."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import typography
+from .analyse import analyse, mark_outline
 from .errors import InputError, display_path
 from .fidelity import check_accounting
 from .junk import split_junk
 from .model import Compilation, Overrides, Paragraph, Removed, SourceLine, Speech, TocEntry
-from .outline import mark_headings
 from .overrides import load_overrides
 from .parse import parse
 from .read import read_lines
@@ -38,10 +39,12 @@ class StageTimes(dict):
             self[name] = self.get(name, 0.0) + time.perf_counter() - started
 
 
-def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | None = None) -> Compilation:
+def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | None = None,
+                      with_analysis: bool = True) -> Compilation:
     """Run every stage on one seed file; raise InputError for anything the user must fix.
 
-    verbatim keeps the source punctuation (see typography.normalise); times, if given, collects stage durations.
+    verbatim keeps the source punctuation (see typography.normalise); times, if given, collects stage durations;
+    with_analysis=False stops after the split (for inspect --json and tests of the split alone).
     """
     times = StageTimes() if times is None else times
     with times.stage("read"):
@@ -78,13 +81,13 @@ def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | No
     removed = sorted(parsed.removed + junk + heading_lines, key=lambda r: r.line)
     compilation = Compilation(seed, parsed.title, speeches, removed, lines, parsed.declared_count,
                               list(parsed.warnings), near_misses)
-    with times.stage("analyse"):
-        for speech in compilation.speeches_with_text:
-            mark_headings(speech.paragraphs)
-            for index, paragraph in enumerate(speech.paragraphs, start=1):
-                paragraph.anchor = f"p{index}"
+    with times.stage("outline"):
+        mark_outline(compilation)
     with times.stage("fidelity"):
         check_accounting(compilation, lambda text: typography.normalise(text, verbatim))
+    if with_analysis:
+        with times.stage("analyse"):
+            compilation.analysis = analyse(compilation)
     return compilation
 
 
