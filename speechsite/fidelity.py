@@ -1,4 +1,5 @@
-"""The accounting check: every non-empty source line is body text of one speech, title/TOC, or removed with a reason."""
+"""The accounting check: every non-empty source line is body text of one speech or of the back matter, title/TOC,
+or removed with a reason."""
 
 from __future__ import annotations
 
@@ -19,6 +20,14 @@ def check_accounting(compilation: Compilation, normalise) -> None:
             if paragraph.source_text != source or paragraph.text != normalise(source):
                 raise InputError(f"body text of speech {speech.number} differs from the source line; "
                                  "this is a bug, please report it", compilation.source, paragraph.line)
+    for section in compilation.back_matter:
+        uses[section.line] += 1
+        for paragraph in section.paragraphs:
+            uses[paragraph.line] += 1
+            source = by_number[paragraph.line].text
+            if paragraph.source_text != source or paragraph.text != normalise(source):
+                raise InputError(f"{section.title} text differs from the source line; this is a bug, please report it",
+                                 compilation.source, paragraph.line)
     for removed in compilation.removed:
         uses[removed.line] += 1
         if by_number[removed.line].text != removed.text:

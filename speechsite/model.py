@@ -108,6 +108,21 @@ class Removed:
 
 
 @dataclass
+class BackMatter:
+    """A section after the last speech that belongs to the whole compilation: notes (注释) or an afterword (后记)."""
+
+    title: str
+    """The section's header as written, e.g. ``注  释``."""
+    kind: str
+    """``notes``, ``afterword`` or ``appendix``; also its page's name."""
+    line: int
+    """Source line of the header."""
+    header_text: str
+    """The header line verbatim, for the fidelity check."""
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+
+@dataclass
 class Compilation:
     """A whole source file: its title, TOC, speeches and everything removed."""
 
@@ -124,6 +139,8 @@ class Compilation:
     """Gaps that were not made boundaries but came close: places for an editor to look."""
     analysis: Analysis | None = None
     """Metadata, related speeches, shared passages, damage report (see analyse.py); None if not asked for."""
+    back_matter: list[BackMatter] = field(default_factory=list)
+    """Notes, afterword or appendix after the last speech, each its own page."""
 
     @property
     def speeches_with_text(self) -> list[Speech]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import typography
 from .analyse import analyse, mark_outline
+from .backmatter import split_back_matter
 from .errors import InputError, display_path
 from .fidelity import check_accounting
 from .junk import split_junk
@@ -55,7 +56,7 @@ def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | No
     with times.stage("clean"):
         body_lines, junk = split_junk(parsed.body_lines, overrides)
         _check_junk_pins(overrides, junk)
-        paragraphs = paragraphs_from_lines(body_lines, verbatim)
+        paragraphs, back_matter = split_back_matter(paragraphs_from_lines(body_lines, verbatim))
     if not paragraphs:
         raise InputError(f"none of the {len(parsed.toc)} TOC entries has any body text after the table of "
                          "contents; add the speeches' text after the TOC", seed, parsed.toc[-1].line)
@@ -80,7 +81,7 @@ def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | No
 
     removed = sorted(parsed.removed + junk + heading_lines, key=lambda r: r.line)
     compilation = Compilation(seed, parsed.title, speeches, removed, lines, parsed.declared_count,
-                              list(parsed.warnings), near_misses)
+                              list(parsed.warnings), near_misses, back_matter=back_matter)
     with times.stage("outline"):
         mark_outline(compilation)
     with times.stage("fidelity"):

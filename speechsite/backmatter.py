@@ -1,0 +1,60 @@
+"""Back matter: a notes section (注释, numbered notes 〔1〕…), an afterword (后记) or an appendix (附录) after the last
+speech belongs to the whole compilation and gets its own page, instead of being glued to the last speech.
+
+A header line only opens back matter when what follows fits it: notes must start with a note marker; an afterword
+or appendix header is enough by itself. Everything from the first such header to the end of the bodies is back
+matter; a later header starts the next section.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import BackMatter, Paragraph
+
+HEADERS = {
+    "notes": re.compile(r"^(?:注\s*释|附\s*注|注)\s*[:：]?$"),
+    "afterword": re.compile(r"^(?:后\s*记|编\s*后\s*记|跋)\s*[:：]?$"),
+    "appendix": re.compile(r"^附\s*录\s*[:：]?$"),
+}
+# 〔1〕 [1] ［1］ (1) （1） ① … at the start of a note, or anywhere in the text as a reference to one.
+NOTE_MARKER = re.compile(r"[〔\[［](\d{1,3})[〕\]］]|[①-⑳]")
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def note_number(marker: str) -> int:
+    """〔3〕 / [3] → 3; ③ → 3."""
+    return CIRCLED.index(marker) + 1 if marker in CIRCLED else int(re.sub(r"\D", "", marker))
+
+
+def split_back_matter(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], list[BackMatter]]:
+    """The speeches' paragraphs, and the back-matter sections that follow them (possibly none)."""
+    start = next((index for index, paragraph in enumerate(paragraphs) if index and _opens(paragraphs, index)), None)
+    if start is None:
+        return paragraphs, []
+    sections: list[BackMatter] = []
+    for paragraph in paragraphs[start:]:
+        kind = _header_kind(paragraph.text)
+        if kind and (not sections or _opens(paragraphs, paragraphs.index(paragraph))):
+            sections.append(BackMatter(paragraph.text, kind, paragraph.line, paragraph.source_text))
+        else:
+            sections[-1].paragraphs.append(paragraph)
+    for section in sections:
+        for index, paragraph in enumerate(section.paragraphs, start=1):
+            marker = NOTE_MARKER.match(paragraph.text) if section.kind == "notes" else None
+            paragraph.anchor = f"note-{note_number(marker.group())}" if marker else f"p{index}"
+    return paragraphs[:start], sections
+
+
+def _header_kind(text: str) -> str | None:
+    return next((kind for kind, pattern in HEADERS.items() if pattern.match(text.strip())), None)
+
+
+def _opens(paragraphs: list[Paragraph], index: int) -> bool:
+    kind = _header_kind(paragraphs[index].text)
+    if kind is None:
+        return False
+    if kind != "notes":
+        return True
+    following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
+    return following is not None and NOTE_MARKER.match(following.text) is not None
