@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Build, preview or inspect the site made from compilations of speeches.
 
-  python build.py [SEED ...] [--site-dir DIR]     build the hosted site into site/
-  python build.py serve [--dev-addr HOST:PORT]    live preview; rebuilds when a seed, override or template changes
+  python build.py [SEED ...] [--site-url URL]     build the hosted site into site/, the offline one (opened from
+                                                  disk) into site-offline/ and zipped into dist/
+  python build.py serve [--dev-addr HOST:PORT]    live preview; rebuilds when a seed, override, template or
+                                                  mkdocs.yml changes
   python build.py inspect [SEED ...] [--json]     show how each compilation was split, and what was removed
 
 SEED defaults to seeds/*.txt. Errors in the input are reported as one line; --debug shows the traceback.
@@ -46,6 +48,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     if command == "build":
         parser.add_argument("--site-dir", type=Path, default=PROJECT_DIR / "site",
                             help="where the hosted site goes (default: site/)")
+        parser.add_argument("--offline-dir", type=Path, default=PROJECT_DIR / "site-offline",
+                            help="where the offline site goes (default: site-offline/)")
+        parser.add_argument("--dist-dir", type=Path, default=PROJECT_DIR / "dist",
+                            help="where the offline site's zip goes (default: dist/)")
+        parser.add_argument("--site-url", help="the hosted site's address, for canonical links and the sitemap "
+                                               "(default: $SITE_URL, else none)")
         parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     if command == "inspect":
         parser.add_argument("--json", action="store_true", help="print the split as JSON (for tools and tests)")

@@ -1,11 +1,13 @@
-"""The commands behind ``build.py``: build (into a temporary folder, then swapped in), serve and inspect."""
+"""The commands behind ``build.py``: build (into temporary folders, then swapped in), serve and inspect."""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -15,6 +17,7 @@ from mkdocs.exceptions import MkDocsException
 from .errors import InputError, display_path
 from .model import Compilation
 from .pipeline import build_compilation, decision_report
+from .reproducible import source_date_epoch, zip_folder
 from .write import speech_path
 
 log = logging.getLogger("speechsite")
@@ -28,7 +31,8 @@ def run(args) -> int:
         return inspect(_seeds(args.seeds), as_json=args.json, verbatim=args.verbatim)
     if args.command == "serve":
         return serve(args.dev_addr)
-    return build(_seeds(args.seeds), args.site_dir, strict=args.strict, verbatim=args.verbatim)
+    return build(_seeds(args.seeds), args.site_dir, args.offline_dir, args.dist_dir, site_url=args.site_url,
+                 strict=args.strict, verbatim=args.verbatim)
 
 
 def describe(error: Exception) -> str:
@@ -40,27 +44,56 @@ def describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error} (a bug; run again with --debug and report the traceback)"
 
 
-def build(seeds: list[Path], site_dir: Path, strict: bool = False, verbatim: bool = False) -> int:
-    """Build the site into a temporary folder beside site_dir and swap it in only when the build succeeded."""
+def build(seeds: list[Path], site_dir: Path, offline_dir: Path, dist_dir: Path, site_url: str | None = None,
+          strict: bool = False, verbatim: bool = False) -> int:
+    """Build the hosted site, the offline site and its zip into temporary folders beside their destinations and
+    swap them in only when all three succeeded: a failed build leaves the previous ones untouched."""
+    source_date_epoch()  # a malformed SOURCE_DATE_EPOCH: one line naming it, before MkDocs trips over it
     compilations = [build_compilation(seed, verbatim) for seed in seeds]
     for compilation in compilations:
         for line in decision_report(compilation):
             log.info(line)
         for warning in compilation.warnings:
             log.warning(warning)
-    site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{site_dir.name}-", dir=site_dir.parent) as scratch:
-        staged = Path(scratch) / "site"
-        config = load_config(config_file=str(CONFIG_FILE), site_dir=str(staged), strict=strict)
-        config.plugins["speechsite"].prepared = compilations
-        mkdocs_build(config)
-        retired = Path(scratch) / "retired"
-        if site_dir.exists():
-            site_dir.rename(retired)
-        staged.rename(site_dir)
-    print(f"built {display_path(site_dir)}/ — serve it with: python -m http.server -d {display_path(site_dir)} 8000")
+    site_dir, offline_dir = site_dir.resolve(), offline_dir.resolve()
+    zip_path = dist_dir.resolve() / f"{compilations[0].source.stem}-offline.zip"
+    with ExitStack() as stack:
+        staged = {target: _staging_path(stack, target) for target in (site_dir, offline_dir, zip_path)}
+        _build_site(compilations, staged[site_dir], strict, site_url=site_url)
+        _build_site(compilations, staged[offline_dir], strict, offline=True)
+        zip_folder(staged[offline_dir], staged[zip_path], root=zip_path.stem)
+        for target, path in staged.items():
+            _swap_in(path, target)
+    hosted, offline = display_path(site_dir), display_path(offline_dir)
+    print(f"built {hosted}/ — serve it with: python -m http.server -d {hosted} 8000")
+    print(f"built {offline}/ and {display_path(zip_path)} — open {offline}/index.html from disk, no server needed")
+    if not (site_url or os.environ.get("SITE_URL")):
+        log.info("no site URL given (--site-url or SITE_URL): %s/ has no canonical links and no sitemap", hosted)
     return 0
+
+
+def _build_site(compilations: list[Compilation], site_dir: Path, strict: bool, site_url: str | None = None,
+                offline: bool = False) -> None:
+    """One MkDocs build of the already prepared compilations: the hosted site, or the offline one."""
+    config = load_config(config_file=str(CONFIG_FILE), site_dir=str(site_dir), strict=strict, site_url=site_url)
+    plugin = config.plugins["speechsite"]
+    plugin.prepared = compilations
+    plugin.config.offline = offline
+    mkdocs_build(config)
+
+
+def _staging_path(stack: ExitStack, target: Path) -> Path:
+    """Where target is built: in a hidden temporary folder beside it (same file system, so renaming is atomic)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix=f".{target.name}-", dir=target.parent))
+    return Path(scratch) / target.name
+
+
+def _swap_in(staged: Path, target: Path) -> None:
+    """Replace target (a folder or a file) by staged; the old one is left in the scratch folder to be deleted."""
+    if target.exists():
+        target.rename(staged.parent / "retired")
+    staged.rename(target)
 
 
 def serve(dev_addr: str) -> int:

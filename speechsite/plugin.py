@@ -10,17 +10,19 @@ import glob
 import logging
 from pathlib import Path
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import write_file
 
 from .errors import InputError
 from .model import Compilation
-from .overrides import override_path
 from .pipeline import build_compilation, decision_report
+from .reproducible import gzip_sitemap, source_date, source_date_epoch
+from .search_index import index_files, search_index
 from .write import PageWriter, speech_path
 
 log = logging.getLogger("mkdocs.plugins.speechsite")
@@ -33,6 +35,11 @@ class SpeechSiteConfig(Config):
     """Folder of the Jinja2 page templates, relative to mkdocs.yml."""
     verbatim = config_options.Type(bool, default=False)
     """Keep the source punctuation instead of full-width forms in Chinese text (see typography.py)."""
+    offline = config_options.Type(bool, default=False)
+    """Build the copy opened from disk: plain ``.html`` links, no site URL (so no canonical links and no sitemap),
+    no 404 page. ``python build.py`` makes both builds."""
+    search = config_options.Type(bool, default=True)
+    """Answer Material's search box with our exact-text engine (false: Material's own engine, for comparison)."""
 
 
 class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
@@ -41,6 +48,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         self.prepared: list[Compilation] | None = None
         """Set by build.py, which runs the pipeline itself to report errors in one line; None under plain mkdocs."""
         self.project_dir = Path.cwd()
+        self.search_index: dict | None = None
+        """Our search index, made with the pages in on_files and written in on_post_build."""
 
     def seed_paths(self) -> list[Path]:
         paths: list[Path] = []
@@ -54,6 +63,10 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
 
     def on_config(self, config):
         self.project_dir = Path(config.config_file_path).resolve().parent
+        try:
+            source_date_epoch()  # MkDocs reads it too, and would fail on a bad value with a traceback
+        except InputError as error:
+            raise PluginError(str(error)) from None
         if self.prepared is not None:
             self.compilations = self.prepared
         else:
@@ -67,7 +80,11 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
                 for warning in compilation.warnings:
                     log.warning(warning)
         first = self.compilations[0]
-        config.site_name = first.title
+        config.site_name = escape(first.title)  # printed unescaped by the theme, like navigation titles
+        if self.config.offline:
+            config.use_directory_urls = False  # file:// shows folders, not their index.html
+            config.site_url = None  # no canonical links to a host, and no sitemap (templates/theme/sitemap.xml)
+            config.theme.static_templates.discard("404.html")  # disks have no "not found" page; its links are absolute
         nav_speeches = [{_nav_title(f"{s.number}. {s.title}"): speech_path(s)} for s in first.speeches_with_text]
         config.nav = [{"目录": "index.md"}, {"讲话": nav_speeches}]
         return config
@@ -80,16 +97,35 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             files.append(File.generated(config, src_uri, content=content))
         handwritten = [f.src_uri for f in files.documentation_pages() if f.src_uri not in pages]
         config.nav.extend(sorted(handwritten))
+        if self.config.search:
+            self.search_index = search_index(self.compilations[0], lambda uri: files.get_file_from_path(uri).url)
         return files
 
+    def on_page_markdown(self, markdown, page, config, files):
+        if self.config.search:  # Material's search plugin need not index what our index replaces (nor run jieba)
+            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        return markdown
+
+    def on_env(self, env, config, files):
+        env.globals["source_date"] = source_date()  # templates/theme/sitemap.xml prints it as <lastmod>
+        return env
+
+    @event_priority(-50)  # after Material's search plugin: our index replaces the one it has just written
+    def on_post_build(self, config):
+        gzip_sitemap(Path(config.site_dir))
+        if self.search_index is not None:
+            for path, content in index_files(self.search_index).items():
+                write_file(content.encode("utf-8"), str(Path(config.site_dir) / path))
+
     def on_serve(self, server, config, builder):
-        for path in self.seed_paths():
-            server.watch(str(path))
-            server.watch(str(override_path(path))) if override_path(path).exists() else None
+        for folder in sorted({path.parent for path in self.seed_paths()}):
+            server.watch(str(folder))  # the seeds, and override files even when they are created while serving
         server.watch(str(self.project_dir / self.config.templates))
+        server.watch(str(config.theme.custom_dir))  # MkDocs watches the theme only with --watch-theme
         return server
 
 
-def _nav_title(title: str) -> str:
-    """Navigation titles are printed unescaped by the theme, so they are escaped here."""
-    return str(escape(title))
+def _nav_title(title: str) -> Markup:
+    """Navigation titles are printed unescaped by the theme, so they are escaped here; as Markup, so that the
+    theme's own ``| e`` (in link labels) leaves them as they are instead of escaping them twice."""
+    return escape(title)

@@ -17,6 +17,11 @@ from .model import Compilation, Speech
 # Exactly Python-Markdown's backslash-escapable characters (others would keep their backslash); < > & " ' are
 # escaped as HTML entities afterwards.
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+SENTENCE = re.compile(r"[^。！？!?]+(?:[。！？!?]+[”’」』）)]*)?")
+GREETING = re.compile(r"[^。！？!?]{0,20}[好们][。！!]?")
+"""A sentence that greets the audience (大家好。, 同志们、朋友们!, 女士们、先生们:) rather than opens the speech."""
+DESCRIPTION_LENGTH = 120
+"""Longest meta description, in characters; longer opening sentences are cut and end in an ellipsis."""
 
 
 def html_text(text: str) -> Markup:
@@ -27,6 +32,16 @@ def html_text(text: str) -> Markup:
 def markdown_text(text: str) -> Markup:
     """Text for a Markdown inline context: HTML-escape, then backslash-escape Markdown's syntax characters."""
     return escape(MARKDOWN_SPECIALS.sub(r"\\\1", text))
+
+
+def description(speech: Speech) -> str:
+    """The speech's opening sentence, for its meta description: its first sentence of prose, passing over the
+    salutation (同志们:, 尊敬的…: — it ends in a colon) and greetings (大家好。), which say nothing about it."""
+    sentences = [sentence.strip() for paragraph in speech.paragraphs if not paragraph.heading_level
+                 for sentence in SENTENCE.findall(paragraph.text) if sentence.strip()] or [""]
+    text = next((sentence for sentence in sentences
+                 if not sentence.endswith((":", "：")) and not GREETING.fullmatch(sentence)), sentences[0])
+    return text if len(text) <= DESCRIPTION_LENGTH else text[:DESCRIPTION_LENGTH - 1] + "…"
 
 
 def speech_path(speech: Speech) -> str:
@@ -49,6 +64,7 @@ class PageWriter:
         self.env.filters["md"] = markdown_text
         self.env.filters["html"] = html_text
         self.env.filters["speech_path"] = speech_path
+        self.env.filters["description"] = description
 
     def render(self, compilation: Compilation) -> dict[str, str]:
         """Return {docs-relative path: Markdown} for the home page and every speech with text."""

@@ -1,8 +1,10 @@
-"""The command line: inspect's JSON contract, and one-line errors without tracebacks."""
+"""The command line: inspect's JSON contract, one-line errors without tracebacks, and builds that replace their three
+outputs (site/, site-offline/, the zip) only when all of them succeeded."""
 
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -57,19 +59,67 @@ def test_inspect_text_shows_confidence_and_removed_lines(project_dir):
 ])
 def test_bad_input_is_one_line_on_stderr(project_dir, tmp_path, make, words):
     for command in ("inspect", "build"):
-        args = [command, make(tmp_path)] + (["--site-dir", tmp_path / "site"] if command == "build" else [])
+        args = [command, make(tmp_path)] + (output_dirs(tmp_path) if command == "build" else [])
         result = run(project_dir, *args)
         assert result.returncode == 2
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and words in lines[0] and "Traceback" not in result.stderr, result.stderr
 
 
-def test_failed_build_leaves_the_previous_site_in_place(project_dir, tmp_path):
-    site = tmp_path / "site"
-    assert run(project_dir, "--site-dir", site).returncode == 0
-    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+def output_dirs(directory: Path) -> list:
+    """The build's three outputs, all inside directory (never the project's site/, site-offline/, dist/)."""
+    return ["--site-dir", directory / "site", "--offline-dir", directory / "site-offline", "--dist-dir",
+            directory / "dist"]
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def test_build_writes_the_hosted_site_the_offline_site_and_its_zip(project_dir, tmp_path):
+    result = run(project_dir, *output_dirs(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / "speeches" / "05" / "index.html").exists()
+    assert (tmp_path / "site-offline" / "speeches" / "05.html").exists()
+    assert (tmp_path / "dist" / "000_6daea81426b11c94-offline.zip").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "site", "site-offline"]  # no scratch left
+
+
+def test_failed_build_leaves_the_previous_outputs_in_place(project_dir, tmp_path):
+    assert run(project_dir, *output_dirs(tmp_path)).returncode == 0
+    before = snapshot(tmp_path)
     broken = tmp_path / "broken.txt"
     broken.write_text("标题\n没有目录\n", encoding="utf-8")
-    assert run(project_dir, broken, "--site-dir", site).returncode == 2
-    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")]
+    assert run(project_dir, broken, *output_dirs(tmp_path)).returncode == 2
+    broken.unlink()
+    assert snapshot(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "site", "site-offline"]
+
+
+@pytest.mark.parametrize("failing", ["offline build", "zip"])
+def test_a_failure_after_the_hosted_build_leaves_all_three_in_place(project_dir, tmp_path, monkeypatch, failing):
+    """The hosted site is built first; when the offline build or the zip fails, site/ must not change either."""
+    from speechsite import cli
+
+    seed = project_dir / "seeds" / "000_6daea81426b11c94.txt"
+    folders = (tmp_path / "site", tmp_path / "site-offline", tmp_path / "dist")
+    assert cli.build([seed], *folders) == 0
+    before = snapshot(tmp_path)
+    build_site, zip_folder = cli._build_site, cli.zip_folder
+
+    def offline_fails(compilations, site_dir, strict, site_url=None, offline=False):
+        if offline and failing == "offline build":
+            raise OSError(28, "No space left on device", str(site_dir))
+        build_site(compilations, site_dir, strict, site_url=site_url, offline=offline)
+
+    def zip_fails(folder, zip_path, root):
+        zip_folder(folder, zip_path, root)
+        if failing == "zip":
+            raise OSError(28, "No space left on device", str(zip_path))
+
+    monkeypatch.setattr(cli, "_build_site", offline_fails)
+    monkeypatch.setattr(cli, "zip_folder", zip_fails)
+    with pytest.raises(OSError):
+        cli.build([seed], *folders, site_url="https://changed.example.org/")
+    assert snapshot(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "site", "site-offline"]

@@ -1,9 +1,15 @@
-"""Page writing: text reaches the page literally, whatever Markdown, HTML or Jinja syntax it contains."""
+"""Page writing: text reaches the page literally, whatever Markdown, HTML or Jinja syntax it contains; each speech
+is described by its opening sentence."""
+
+import re
 
 import markdown
 import pytest
+import yaml
 
-from speechsite.write import html_text, markdown_text
+from conftest import PROJECT_DIR
+from speechsite.model import Compilation, Paragraph, Speech, TocEntry
+from speechsite.write import DESCRIPTION_LENGTH, PageWriter, description, html_text, markdown_text
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -63,3 +69,41 @@ def test_link_text_markdown_renders_literally(text):
     text_out, tags = visible_text(render(f"[{markdown_text(text)}](speeches/01.md)"))
     assert text_out == text
     assert [tag for tag, _ in tags] == ["p", "a"] and tags[1][1]["href"] == "speeches/01.md"
+
+
+def speech_of(*texts: str, headings: tuple[int, ...] = ()) -> Speech:
+    paragraphs = [Paragraph(text, line, text, heading_level=2 if line in headings else 0, anchor=f"p{line}")
+                  for line, text in enumerate(texts, start=1)]
+    return Speech(TocEntry(1, "标题", 1), paragraphs, title="标题")
+
+
+@pytest.mark.parametrize("texts, expected", [
+    (["同志们：", "今天我们召开会议。会议很重要。"], "今天我们召开会议。"),
+    (["尊敬的各位领导、同志们：", "大家下午好！", "很高兴与各位相聚在淮安，共同出席论坛。"], "很高兴与各位相聚在淮安，共同出席论坛。"),
+    (["同志们：", "大家好。我们这次全年工作总结汇报会，整个日程进行完了。"], "我们这次全年工作总结汇报会，整个日程进行完了。"),
+    (["他说：“这次会议很重要，要开好。”然后散会了。"], "他说：“这次会议很重要，要开好。”"),
+    (["没有句号的一段开头文字"], "没有句号的一段开头文字"),
+])
+def test_description_is_the_opening_sentence_past_salutation_and_greeting(texts, expected):
+    assert description(speech_of(*texts)) == expected
+
+
+def test_description_skips_headings_and_cuts_long_sentences():
+    assert description(speech_of("一、总体要求", "今天我们召开会议。", headings=(1,))) == "今天我们召开会议。"
+    long = description(speech_of("长" * 300 + "。"))
+    assert len(long) == DESCRIPTION_LENGTH and long.endswith("…")
+
+
+@pytest.mark.parametrize("text", HOSTILE + ['引号 " 和 \' 和 \\ 反斜杠：', "---\nfront: matter", "a: b # c"])
+def test_description_front_matter_is_valid_yaml_escaped_for_the_attribute(tmp_path, text):
+    speech = speech_of(f"开头的句子很长很长，其中有{text}。")
+    compilation = Compilation(tmp_path / "c.txt", "汇编", [speech], [], [])
+    page = PageWriter(PROJECT_DIR / "templates" / "pages").render(compilation)["speeches/01.md"]
+    front, body = re.match(r"---\n(.*?\n)---\n(.*)", page, flags=re.S).groups()
+    assert yaml.safe_load(front) == {"description": str(html_text(description(speech)))}
+    assert body.startswith("# 标题")
+
+
+def test_description_passes_over_every_kind_of_greeting():
+    speech = speech_of("女士们、先生们，朋友们！", "大家上午好", "同志们：", "沧桑砥砺，春华秋实。")
+    assert description(speech) == "沧桑砥砺，春华秋实。"

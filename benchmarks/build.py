@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Whole-build benchmark: `python build.py` (hosted + offline + zip) against a bare Material build of the same
+generated pages with Material's default search and jieba, run alternately, each in its own process.
+
+Prints, per side, the median wall time and peak memory (max RSS of the build process), and the median of the
+per-round ratios ours / bare. Needs jieba for the baseline (pip install -r benchmarks/requirements.txt).
+
+  python benchmarks/build.py [--rounds 7] [--seed seeds/000_6daea81426b11c94.txt]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+
+from speechsite.pipeline import build_compilation  # noqa: E402
+from speechsite.write import PageWriter  # noqa: E402
+
+BARE_CONFIG = """\
+site_name: {title}
+theme:
+  name: material
+  language: zh
+  font: false
+plugins:
+  - search
+"""
+
+
+def run_measured(command: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of one command, run as a child process."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+    return wall, usage.ru_maxrss * 1024
+
+
+def bare_material_project(seed: Path, folder: Path) -> Path:
+    """The same generated pages (home + speeches + hand-written docs) in a plain Material project."""
+    compilation = build_compilation(seed)
+    docs = folder / "docs"
+    shutil.copytree(PROJECT_DIR / "docs", docs)
+    for path, markdown in PageWriter(PROJECT_DIR / "templates" / "pages").render(compilation).items():
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_text(markdown, encoding="utf-8")
+    config = folder / "mkdocs.yml"
+    config.write_text(BARE_CONFIG.format(title=compilation.title), encoding="utf-8")
+    return config
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--seed", type=Path, default=PROJECT_DIR / "seeds" / "000_6daea81426b11c94.txt")
+    args = parser.parse_args()
+    try:
+        import jieba  # noqa: F401
+    except ImportError:
+        raise SystemExit("the baseline needs jieba: pip install -r benchmarks/requirements.txt") from None
+
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        bare_config = bare_material_project(args.seed.resolve(), scratch / "bare")
+        ours = [sys.executable, str(PROJECT_DIR / "build.py"), str(args.seed.resolve()),
+                "--site-dir", str(scratch / "site"), "--offline-dir", str(scratch / "site-offline"),
+                "--dist-dir", str(scratch / "dist")]
+        bare = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(bare_config), "-d", str(scratch / "bare-site")]
+        run_measured(ours, PROJECT_DIR)  # warm the file cache and byte-compiled modules of both sides
+        run_measured(bare, scratch)
+        results = {"ours": [], "bare": []}
+        for _ in range(args.rounds):
+            results["ours"].append(run_measured(ours, PROJECT_DIR))
+            results["bare"].append(run_measured(bare, scratch))
+        ratios = [o[0] / b[0] for o, b in zip(results["ours"], results["bare"])]
+        for side, label in (("ours", "python build.py (hosted + offline + zip)"),
+                            ("bare", "bare Material + search + jieba (hosted only)")):
+            walls = [wall for wall, _ in results[side]]
+            peak = max(rss for _, rss in results[side])
+            print(f"{label:48s} median {statistics.median(walls):.3f} s   peak {peak / 2**20:.0f} MiB")
+        print(f"ratio ours/bare (median of {args.rounds} paired rounds): {statistics.median(ratios):.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""Byte-identical builds: dates come only from SOURCE_DATE_EPOCH, archives get fixed order, times and modes.
+
+MkDocs stamps every page with today's date (the sitemap's ``<lastmod>``, the gzip header of ``sitemap.xml.gz``);
+here a build carries a date only when ``SOURCE_DATE_EPOCH`` gives one (https://reproducible-builds.org/specs/).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import InputError
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+"""The earliest time a zip entry can carry; used when SOURCE_DATE_EPOCH is unset (or earlier)."""
+
+
+def source_date_epoch() -> int | None:
+    """Seconds since 1970 from ``SOURCE_DATE_EPOCH``, or None when it is unset or empty."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise InputError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds; unset it or give e.g. 1609459200")
+    return int(value)
+
+
+def source_date() -> str | None:
+    """The build's date (``2021-01-01``) for the sitemap's ``<lastmod>``, or None: then the sitemap has none."""
+    epoch = source_date_epoch()
+    return None if epoch is None else datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%d")
+
+
+def gzip_sitemap(site_dir: Path) -> None:
+    """Rewrite ``sitemap.xml.gz`` with SOURCE_DATE_EPOCH (or 0, gzip's "no time") in its header."""
+    sitemap = site_dir / "sitemap.xml"
+    if not sitemap.exists():
+        return
+    with open(site_dir / "sitemap.xml.gz", "wb") as raw, gzip.GzipFile(
+            filename="sitemap.xml", mode="wb", fileobj=raw, mtime=source_date_epoch() or 0) as compressed:
+        compressed.write(sitemap.read_bytes())
+
+
+def zip_folder(folder: Path, zip_path: Path, root: str) -> None:
+    """Zip every file under folder into zip_path, inside a top folder named root; sorted, fixed times and modes."""
+    epoch = source_date_epoch()
+    stamp = ZIP_EPOCH if epoch is None else max(
+        ZIP_EPOCH, datetime.fromtimestamp(epoch, timezone.utc).timetuple()[:6])
+    files = sorted((p for p in folder.rglob("*") if p.is_file()), key=lambda p: p.relative_to(folder).as_posix())
+    with zipfile.ZipFile(zip_path, "w") as archive:
+        for path in files:
+            entry = zipfile.ZipInfo(f"{root}/{path.relative_to(folder).as_posix()}", date_time=stamp)
+            entry.external_attr = 0o100644 << 16  # a regular file, rw-r--r--, whatever the umask
+            entry.create_system = 3  # Unix, so the mode above is honoured
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, path.read_bytes(), compresslevel=9)

@@ -1,0 +1,159 @@
+"""What `python build.py` writes for each use: the hosted site (canonical links, sitemap, 404 page, a title and a
+description per speech), the offline site (plain .html links, nothing absolute), its zip, and in neither a resource
+from another host."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from speechsite.write import description
+
+SITE_URL = "https://speeches.example.org/"
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory, project_dir) -> Path:
+    out = tmp_path_factory.mktemp("outputs")
+    result = subprocess.run([sys.executable, str(project_dir / "build.py"), "--site-url", SITE_URL,
+                             "--site-dir", str(out / "site"), "--offline-dir", str(out / "site-offline"),
+                             "--dist-dir", str(out / "dist")], cwd=project_dir, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+class Head(HTMLParser):
+    """The parts of a page this file checks: title, meta and link tags, and every URL that makes a request."""
+
+    LOADS = {("script", "src"), ("link", "href"), ("img", "src"), ("img", "srcset"), ("iframe", "src"),
+             ("source", "src"), ("source", "srcset"), ("video", "src"), ("video", "poster"), ("audio", "src"),
+             ("embed", "src"), ("object", "data"), ("track", "src"), ("input", "src")}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.title, self.in_title = "", False
+        self.meta: dict[str, str] = {}
+        self.links: dict[str, str] = {}
+        self.loads: list[str] = []
+        self.anchors: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.in_title = tag == "title"
+        if tag == "meta" and "name" in attrs:
+            self.meta[attrs["name"]] = attrs.get("content", "")
+        if tag == "link" and attrs.get("rel") in ("canonical", "prev", "next", "icon"):
+            self.links[attrs["rel"]] = attrs["href"]
+        if tag == "a" and attrs.get("href"):
+            self.anchors.append(attrs["href"])
+        for element, attribute in self.LOADS:
+            if tag == element and attrs.get(attribute) and not (tag == "link" and attrs.get("rel") == "canonical"):
+                self.loads.append(attrs[attribute])
+        if attrs.get("style"):
+            self.loads += re.findall(r"url\(\s*['\"]?([^'\")]+)", attrs["style"])
+
+    def handle_endtag(self, tag):
+        self.in_title = self.in_title and tag != "title"
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.title += data
+
+
+def head(page: Path) -> Head:
+    parser = Head()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def outside(url: str) -> bool:
+    """A URL that leaves the site: another host, or a scheme other than a relative path, data: or blob:."""
+    parts = urlsplit(url.strip())
+    return bool(parts.netloc) or parts.scheme not in ("", "data", "blob")
+
+
+def test_hosted_speech_pages_are_titled_described_and_canonical(outputs, seed_compilation):
+    for speech in seed_compilation.speeches_with_text:
+        page = head(outputs / "site" / "speeches" / speech.slug / "index.html")
+        assert page.title == f"{speech.number}. {speech.title} - {seed_compilation.title}"
+        assert page.meta["description"] == description(speech) != ""
+        assert page.links["canonical"] == f"{SITE_URL}speeches/{speech.slug}/"
+    assert '<html lang="zh"' in (outputs / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_hosted_sitemap_lists_every_page_by_its_address(outputs, seed_compilation):
+    sitemap = (outputs / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    locations = re.findall(r"<loc>(.*?)</loc>", sitemap)
+    speeches = [f"{SITE_URL}speeches/{s.slug}/" for s in seed_compilation.speeches_with_text]
+    assert sorted(locations) == sorted([SITE_URL, f"{SITE_URL}about/", *speeches])
+    assert (outputs / "site" / "sitemap.xml.gz").exists()
+    not_found = (outputs / "site" / "404.html").read_text(encoding="utf-8")
+    assert "页面未找到" in not_found and 'href="/assets/' in not_found  # absolute: served for any missing path
+
+
+def test_offline_site_links_html_files_and_nothing_absolute(outputs):
+    site = outputs / "site-offline"
+    assert not (site / "sitemap.xml").exists() and not (site / "404.html").exists()
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) == 21
+    for path in pages:
+        page = head(path)
+        assert "canonical" not in page.links, path
+        for url in page.anchors + page.loads:
+            target = urlsplit(url)
+            if outside(url) or not target.path:
+                continue
+            assert not target.path.startswith("/"), (path, url)
+            assert target.path.endswith((".html", ".css", ".js", ".png", ".svg", ".ico")), (path, url)
+            assert (path.parent / target.path).resolve().is_file(), (path, url)
+
+
+@pytest.mark.parametrize("build", ["site", "site-offline"])
+def test_no_page_or_stylesheet_loads_anything_from_another_host(outputs, build):
+    site = outputs / build
+    for path in site.rglob("*.html"):
+        assert [url for url in head(path).loads if outside(url)] == [], path
+        assert "fonts.googleapis.com" not in path.read_text(encoding="utf-8"), path
+    for path in site.rglob("*.css"):
+        urls = re.findall(r"url\(\s*['\"]?([^'\")]+)", path.read_text(encoding="utf-8"))
+        assert [url for url in urls if outside(url)] == [], path
+        assert "@import" not in path.read_text(encoding="utf-8"), path
+
+
+def test_outside_urls_are_recognised():
+    assert outside("https://unpkg.com/iframe-worker/shim") and outside("//fonts.gstatic.com/x.woff2")
+    assert not outside("../assets/x.css") and not outside("data:image/svg+xml;charset=utf-8,<svg/>")
+
+
+def test_zip_holds_exactly_the_offline_site_in_one_folder(outputs):
+    site = outputs / "site-offline"
+    files = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    with zipfile.ZipFile(outputs / "dist" / "000_6daea81426b11c94-offline.zip") as archive:
+        assert archive.testzip() is None
+        unpacked = {name.removeprefix("000_6daea81426b11c94-offline/"): archive.read(name)
+                    for name in archive.namelist()}
+    assert all(name.startswith("000_6daea81426b11c94-offline/") for name in archive.namelist())
+    assert unpacked == files
+
+
+def test_site_url_comes_from_the_environment_and_the_flag_wins(project_dir, tmp_path):
+    environment = os.environ | {"SITE_URL": "https://from-env.example.org/talks/"}
+    plain = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "env")],
+                           cwd=project_dir, capture_output=True, text=True, env=environment)
+    assert plain.returncode == 0, plain.stderr
+    assert head(tmp_path / "env" / "index.html").links["canonical"] == "https://from-env.example.org/talks/"
+    flagged = subprocess.run([sys.executable, str(project_dir / "build.py"), "--site-url", "https://flag.example.org/",
+                              "--site-dir", str(tmp_path / "site"), "--offline-dir", str(tmp_path / "site-offline"),
+                              "--dist-dir", str(tmp_path / "dist")],
+                             cwd=project_dir, capture_output=True, text=True, env=environment)
+    assert flagged.returncode == 0, flagged.stderr
+    assert head(tmp_path / "site" / "index.html").links["canonical"] == "https://flag.example.org/"
+    assert "canonical" not in head(tmp_path / "site-offline" / "index.html").links

@@ -1,0 +1,110 @@
+"""Byte-identical builds: the same input twice gives the same three outputs, dates come only from SOURCE_DATE_EPOCH,
+and the zip's order, times and modes do not depend on the file system."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import struct
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from speechsite.errors import InputError
+from speechsite.reproducible import gzip_sitemap, source_date, zip_folder
+
+EPOCH = 1609459200  # 2021-01-01 00:00:00 UTC
+
+
+def build(project_dir: Path, out: Path, **env: str) -> Path:
+    environment = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "SITE_URL")} | env
+    result = subprocess.run([sys.executable, str(project_dir / "build.py"), "--site-url", "https://speeches.example.org/",
+                             "--site-dir", str(out / "site"), "--offline-dir", str(out / "site-offline"),
+                             "--dist-dir", str(out / "dist")],
+                            cwd=project_dir, capture_output=True, text=True, env=environment)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def tree(directory: Path) -> dict[str, bytes]:
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def gzip_mtime(path: Path) -> int:
+    return struct.unpack("<I", path.read_bytes()[4:8])[0]
+
+
+def test_two_builds_of_the_same_input_are_byte_identical(project_dir, tmp_path):
+    first = tree(build(project_dir, tmp_path / "first"))
+    second = tree(build(project_dir, tmp_path / "second"))
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+    assert "site/sitemap.xml.gz" in first and "dist/000_6daea81426b11c94-offline.zip" in first
+
+
+def test_without_source_date_epoch_nothing_carries_a_date(project_dir, tmp_path):
+    out = build(project_dir, tmp_path)
+    assert "<lastmod>" not in (out / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert gzip_mtime(out / "site" / "sitemap.xml.gz") == 0  # gzip's "no time stamp"
+    with zipfile.ZipFile(out / "dist" / "000_6daea81426b11c94-offline.zip") as archive:
+        assert {entry.date_time for entry in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_source_date_epoch_dates_the_sitemap_and_the_zip(project_dir, tmp_path):
+    out = build(project_dir, tmp_path, SOURCE_DATE_EPOCH=str(EPOCH))
+    sitemap = (out / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("<lastmod>2021-01-01</lastmod>") == sitemap.count("<url>") > 20
+    assert gzip_mtime(out / "site" / "sitemap.xml.gz") == EPOCH
+    assert gzip.decompress((out / "site" / "sitemap.xml.gz").read_bytes()).decode("utf-8") == sitemap
+    with zipfile.ZipFile(out / "dist" / "000_6daea81426b11c94-offline.zip") as archive:
+        assert {entry.date_time for entry in archive.infolist()} == {(2021, 1, 1, 0, 0, 0)}
+
+
+def test_zip_is_sorted_and_ignores_file_times_and_modes(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    zips = []
+    for attempt, names in enumerate([["b/z.html", "a.html", "b/a.css"], ["b/a.css", "a.html", "b/z.html"]]):
+        folder = tmp_path / f"site{attempt}"
+        for name in names:  # created in a different order, at different times, with different modes
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(name, encoding="utf-8")
+            os.utime(folder / name, (1_000_000_000 + attempt * 999, 1_000_000_000 + attempt * 999))
+            (folder / name).chmod(0o600 if attempt else 0o755)
+        zip_folder(folder, tmp_path / f"{attempt}.zip", root="site-offline")
+        zips.append((tmp_path / f"{attempt}.zip").read_bytes())
+    assert zips[0] == zips[1]
+    with zipfile.ZipFile(tmp_path / "0.zip") as archive:
+        assert archive.namelist() == ["site-offline/a.html", "site-offline/b/a.css", "site-offline/b/z.html"]
+        assert {entry.external_attr >> 16 for entry in archive.infolist()} == {0o100644}
+        assert archive.read("site-offline/b/a.css") == b"b/a.css"
+
+
+def test_sitemap_gzip_holds_the_sitemap_and_no_build_time(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    (tmp_path / "sitemap.xml").write_text("<urlset/>", encoding="utf-8")
+    gzip_sitemap(tmp_path)
+    first = (tmp_path / "sitemap.xml.gz").read_bytes()
+    gzip_sitemap(tmp_path)
+    assert (tmp_path / "sitemap.xml.gz").read_bytes() == first
+    assert gzip.decompress(first) == b"<urlset/>" and gzip_mtime(tmp_path / "sitemap.xml.gz") == 0
+
+
+def test_source_date_epoch_must_be_a_number(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(InputError, match="SOURCE_DATE_EPOCH"):
+        source_date()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    assert source_date() is None
+
+
+def test_a_malformed_source_date_epoch_is_one_line_at_the_command_line(project_dir, tmp_path):
+    result = subprocess.run([sys.executable, str(project_dir / "build.py"), "--site-dir", str(tmp_path / "site"),
+                             "--offline-dir", str(tmp_path / "site-offline"), "--dist-dir", str(tmp_path / "dist")],
+                            cwd=project_dir, capture_output=True, text=True,
+                            env=os.environ | {"SOURCE_DATE_EPOCH": "yesterday"})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: SOURCE_DATE_EPOCH='yesterday' is not a number of seconds; unset it or give e.g. 1609459200"]
