@@ -26,6 +26,7 @@ from .search_index import index_files, search_index
 from .write import PageWriter, speech_path
 
 log = logging.getLogger("mkdocs.plugins.speechsite")
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 
 
 class SpeechSiteConfig(Config):
@@ -106,6 +107,12 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         return markdown
 
+    def on_post_page(self, output, page, config):
+        return _name_search_dialog(output)
+
+    def on_post_template(self, output_content, template_name, config):
+        return _name_search_dialog(output_content)  # the 404 page
+
     def on_env(self, env, config, files):
         env.globals["source_date"] = source_date()  # templates/theme/sitemap.xml prints it as <lastmod>
         return env
@@ -129,3 +136,8 @@ def _nav_title(title: str) -> Markup:
     """Navigation titles are printed unescaped by the theme, so they are escaped here; as Markup, so that the
     theme's own ``| e`` (in link labels) leaves them as they are instead of escaping them twice."""
     return escape(title)
+
+
+def _name_search_dialog(html: str) -> str:
+    """Material's search dialog has no accessible name (axe: aria-dialog-name); name it rather than fork the partial."""
+    return html.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + ' aria-label="搜索">', 1)
