@@ -67,7 +67,8 @@ def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | No
             pins.starts.setdefault(index, number)
         segments, near_misses = segment(paragraphs, parsed.toc, pins)
 
-    speeches = [Speech(entry, title=overrides.titles.get(entry.number, entry.title)) for entry in parsed.toc]
+    speeches = [Speech(entry, title=typography.normalise(overrides.titles.get(entry.number, entry.title), verbatim))
+                for entry in parsed.toc]
     by_number = {speech.number: speech for speech in speeches}
     heading_lines: list[Removed] = []
     for seg in segments:
@@ -88,7 +89,7 @@ def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | No
         check_accounting(compilation, lambda text: typography.normalise(text, verbatim))
     if with_analysis:
         with times.stage("analyse"):
-            compilation.analysis = analyse(compilation)
+            compilation.analysis = analyse(compilation, times)
     return compilation
 
 

@@ -26,6 +26,9 @@ from .search_index import index_files, search_index
 from .write import PageWriter, speech_path
 
 log = logging.getLogger("mkdocs.plugins.speechsite")
+NAV_SECTION_SIZE = 100
+"""Speeches per navigation section: every page carries the navigation, so a long flat list would grow the site
+with the square of the number of speeches."""
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 
 
@@ -86,18 +89,19 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             config.use_directory_urls = False  # file:// shows folders, not their index.html
             config.site_url = None  # no canonical links to a host, and no sitemap (templates/theme/sitemap.xml)
             config.theme.static_templates.discard("404.html")  # disks have no "not found" page; its links are absolute
-        nav_speeches = [{_nav_title(f"{s.number}. {s.title}"): speech_path(s)} for s in first.speeches_with_text]
-        config.nav = [{"目录": "index.md"}, {"讲话": nav_speeches}]
+        if len(first.speeches_with_text) > NAV_SECTION_SIZE:
+            config.theme["features"].append("navigation.prune")  # only the open section's pages in each page's nav
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        pages = PageWriter(self.project_dir / self.config.templates).render(self.compilations[0])
+        compilation = self.compilations[0]
+        pages = PageWriter(self.project_dir / self.config.templates).render(compilation, config.use_directory_urls)
         for src_uri, content in pages.items():
             if files.get_file_from_path(src_uri):
                 raise PluginError(f"docs/{src_uri} would be replaced by a generated page; rename or remove it")
             files.append(File.generated(config, src_uri, content=content))
         handwritten = [f.src_uri for f in files.documentation_pages() if f.src_uri not in pages]
-        config.nav.extend(sorted(handwritten))
+        config.nav = site_nav(compilation, pages) + sorted(handwritten)
         if self.config.search:
             self.search_index = search_index(self.compilations[0], lambda uri: files.get_file_from_path(uri).url)
         return files
@@ -130,6 +134,21 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         server.watch(str(self.project_dir / self.config.templates))
         server.watch(str(config.theme.custom_dir))  # MkDocs watches the theme only with --watch-theme
         return server
+
+
+def site_nav(compilation: Compilation, pages: dict[str, str]) -> list:
+    """目录, the speeches (in sections of NAV_SECTION_SIZE when there are more), back matter, then the pages about
+    the compilation as a whole."""
+    speeches = [{_nav_title(f"{s.number}. {s.title}"): speech_path(s)} for s in compilation.speeches_with_text]
+    if len(speeches) > NAV_SECTION_SIZE:
+        speeches = [{f"第{chunk[0]}–{chunk[-1]}篇": speeches[start:start + NAV_SECTION_SIZE]}
+                    for start in range(0, len(speeches), NAV_SECTION_SIZE)
+                    for chunk in [[s.number for s in compilation.speeches_with_text[start:start + NAV_SECTION_SIZE]]]]
+    nav = [{"目录": "index.md"}, {"讲话": speeches}]
+    nav += [{_nav_title(section.title): f"{section.kind}.md"} for section in compilation.back_matter]
+    nav += [{title: path} for title, path in (("统计", "stats.md"), ("标签", "tags.md"), ("疑似缺损", "damage.md"))
+            if path in pages]
+    return nav
 
 
 def _nav_title(title: str) -> Markup:

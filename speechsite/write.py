@@ -11,8 +11,12 @@ from pathlib import Path
 
 import jinja2
 from markupsafe import Markup, escape
+from mkdocs.utils import get_relative_url
 
-from .model import Compilation, Speech
+from .metadata import LEVEL_LABELS, SpeechMetadata
+from .model import Compilation, Paragraph, Speech
+from .passages import ParagraphPassages
+from .stats import compilation_stats
 
 # Exactly Python-Markdown's backslash-escapable characters (others would keep their backslash); < > & " ' are
 # escaped as HTML entities afterwards.
@@ -20,6 +24,10 @@ MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 SENTENCE = re.compile(r"[^。！？!?]+(?:[。！？!?]+[”’」』）)]*)?")
 GREETING = re.compile(r"[^。！？!?]{0,20}[好们][。！!]?")
 """A sentence that greets the audience (大家好。, 同志们、朋友们!, 女士们、先生们:) rather than opens the speech."""
+TAGGED_PLACES = 5
+DAMAGE_KINDS = {"damaged_date": "日期缺字", "unbalanced_quotes": "引号不全", "vanished_quoted_word": "引号内文字缺失",
+                "truncated_word": "词语截断", "truncated_sentence": "句子截断", "unterminated": "段末无句号"}
+"""Chinese names of the damage kinds (damage.py), for the editors' page."""
 DESCRIPTION_LENGTH = 120
 """Longest meta description, in characters; longer opening sentences are cut and end in an ellipsis."""
 
@@ -44,6 +52,42 @@ def description(speech: Speech) -> str:
     return text if len(text) <= DESCRIPTION_LENGTH else text[:DESCRIPTION_LENGTH - 1] + "…"
 
 
+def marked_paragraph(paragraph: Paragraph, spans: list[tuple[int, int]]) -> Markup:
+    """Paragraph text as HTML, with the given (start, end) spans wrapped in <mark class="shared-passage">."""
+    pieces, position = [], 0
+    for start, end in spans:
+        pieces.append(escape(paragraph.text[position:start]))
+        pieces.append(Markup('<mark class="shared-passage">') + escape(paragraph.text[start:end]) + Markup("</mark>"))
+        position = end
+    pieces.append(escape(paragraph.text[position:]))
+    return Markup("").join(pieces)
+
+
+def page_url(from_path: str, to_path: str, use_directory_urls: bool) -> str:
+    """Relative URL from one generated page to another (docs-relative .md paths), as MkDocs will serve them."""
+    return get_relative_url(_served_path(to_path, use_directory_urls), _served_path(from_path, use_directory_urls))
+
+
+def _served_path(path: str, use_directory_urls: bool) -> str:
+    stem = path.removesuffix(".md")
+    if not use_directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index") or "."
+    return stem + "/"
+
+
+def speech_tags(meta: SpeechMetadata) -> list[str]:
+    """Material tags of a speech: its kind, its level and the places it names most."""
+    tags = [meta.kind] + ([LEVEL_LABELS[meta.level]] if meta.level else [])
+    return tags + [place.name for place in meta.places[:TAGGED_PLACES]]
+
+
+def passage_targets(shared: ParagraphPassages) -> list[tuple[int, str]]:
+    """The other paragraphs (TOC number, anchor) that share text with this one, each once, in reading order."""
+    return sorted({(link.speech, link.anchor) for link in shared.links}, key=lambda t: (t[0], int(t[1][1:])))
+
+
 def speech_path(speech: Speech) -> str:
     """Source path of a speech page inside docs: ``speeches/01.md`` (served as ``speeches/01/``)."""
     return f"speeches/{speech.slug}.md"
@@ -65,15 +109,37 @@ class PageWriter:
         self.env.filters["html"] = html_text
         self.env.filters["speech_path"] = speech_path
         self.env.filters["description"] = description
+        self.env.filters["marked"] = marked_paragraph
+        self.env.filters["thousands"] = "{:,}".format
+        self.env.filters["speech_tags"] = speech_tags
+        self.env.filters["passage_targets"] = passage_targets
+        self.env.filters["level_label"] = LEVEL_LABELS.get
+        self.env.filters["damage_kind"] = lambda kind: DAMAGE_KINDS.get(kind, kind)
 
-    def render(self, compilation: Compilation) -> dict[str, str]:
-        """Return {docs-relative path: Markdown} for the home page and every speech with text."""
-        pages = {"index.md": self.env.get_template("index.md.j2").render(compilation=compilation)}
-        with_text = compilation.speeches_with_text
-        for position, speech in enumerate(with_text):
-            pages[speech_path(speech)] = self.env.get_template("speech.md.j2").render(
-                compilation=compilation, speech=speech,
-                previous=with_text[position - 1] if position else None,
-                next=with_text[position + 1] if position + 1 < len(with_text) else None,
-            )
+    def render(self, compilation: Compilation, use_directory_urls: bool = True) -> dict[str, str]:
+        """Return {docs-relative path: Markdown} for every generated page: the home page (the TOC), each speech
+        with text, the back matter, and the statistics, tags and damage-report pages."""
+        analysis = compilation.analysis
+        pages: dict[str, str] = {}
+
+        def add(path: str, template: str, **context) -> None:
+            def url(to: str, anchor: str = "") -> str:
+                """Link from this page to another generated page, for raw HTML (which MkDocs does not rewrite)."""
+                return page_url(path, to, use_directory_urls) + (f"#{anchor}" if anchor else "")
+
+            pages[path] = self.env.get_template(template).render(
+                compilation=compilation, analysis=analysis, url=url, **context)
+
+        add("index.md", "index.md.j2")
+        for speech in compilation.speeches_with_text:
+            add(speech_path(speech), "speech.md.j2", speech=speech)
+        for section in compilation.back_matter:
+            add(f"{section.kind}.md", "back-matter.md.j2", section=section)
+        if analysis is not None:
+            stats = compilation_stats(compilation, analysis.metadata, analysis.weights,
+                                      lambda number: page_url("stats.md", speech_path(compilation.speeches[number - 1]),
+                                                              use_directory_urls))
+            add("stats.md", "stats.md.j2", stats=stats)
+            add("tags.md", "tags.md.j2")
+            add("damage.md", "damage.md.j2")
         return pages

@@ -76,3 +76,31 @@ def test_previous_and_next_link_neighbouring_speeches(built_site):
     html = (built_site / "speeches" / "05" / "index.html").read_text(encoding="utf-8")
     footer = html[html.index('class="md-footer__inner'):]
     assert 'href="../04/"' in footer and 'href="../06/"' in footer
+
+
+def test_every_speech_links_to_at_least_three_others(built_site, seed_compilation):
+    for speech in seed_compilation.speeches_with_text:
+        html = (built_site / "speeches" / speech.slug / "index.html").read_text(encoding="utf-8")
+        related = html[html.index('<nav class="related-speeches"'):]
+        related = related[:related.index("</nav>")]
+        targets = set(re.findall(r'href="\.\./(\d\d)/"', related))
+        assert len(targets) >= 3 and speech.slug not in targets, speech.number
+
+
+def test_speeches_6_and_16_link_each_other_at_the_shared_paragraphs(built_site):
+    sentence = "我们只要时刻把人民群众的利益放在首位，我们的工作就一定会得到人民群众的肯定"
+    for here, there in (("06", "16"), ("16", "06")):
+        html = (built_site / "speeches" / here / "index.html").read_text(encoding="utf-8")
+        paragraph = next(p for p in re.findall(r'<p id="p\d+">.*?</p>\s*<p class="parallel-passages".*?</p>', html,
+                                               flags=re.S) if sentence[:12] in re.sub(r"<[^>]+>", "", p))
+        assert '<mark class="shared-passage">' in paragraph
+        assert re.search(rf'href="\.\./{there}/#p\d+"', paragraph)
+
+
+def test_overview_pages_exist(built_site):
+    stats = (built_site / "stats" / "index.html").read_text(encoding="utf-8")
+    assert stats.count("<figure class=\"stats-chart\">") == 4 and stats.count("<desc id=") == 4
+    tags = (built_site / "tags" / "index.html").read_text(encoding="utf-8")
+    assert "讲话" in tags and "致辞" in tags and 'href="../speeches/09/"' in tags
+    damage = (built_site / "damage" / "index.html").read_text(encoding="utf-8")
+    assert "81日" in damage and 'href="../speeches/08/#p1"' in damage

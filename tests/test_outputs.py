@@ -93,7 +93,8 @@ def test_hosted_sitemap_lists_every_page_by_its_address(outputs, seed_compilatio
     sitemap = (outputs / "site" / "sitemap.xml").read_text(encoding="utf-8")
     locations = re.findall(r"<loc>(.*?)</loc>", sitemap)
     speeches = [f"{SITE_URL}speeches/{s.slug}/" for s in seed_compilation.speeches_with_text]
-    assert sorted(locations) == sorted([SITE_URL, f"{SITE_URL}about/", *speeches])
+    overview = [f"{SITE_URL}{name}/" for name in ("about", "stats", "tags", "damage")]
+    assert sorted(locations) == sorted([SITE_URL, *overview, *speeches])
     assert (outputs / "site" / "sitemap.xml.gz").exists()
     not_found = (outputs / "site" / "404.html").read_text(encoding="utf-8")
     assert "页面未找到" in not_found and 'href="/assets/' in not_found  # absolute: served for any missing path
@@ -103,7 +104,7 @@ def test_offline_site_links_html_files_and_nothing_absolute(outputs):
     site = outputs / "site-offline"
     assert not (site / "sitemap.xml").exists() and not (site / "404.html").exists()
     pages = sorted(site.rglob("*.html"))
-    assert len(pages) == 21
+    assert len(pages) == 1 + 19 + 4  # home, speeches, about, stats, tags, damage
     for path in pages:
         page = head(path)
         assert "canonical" not in page.links, path
