@@ -42,9 +42,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog=f"python build.py{'' if command == 'build' else ' ' + command}",
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    if command in ("build", "inspect"):
-        parser.add_argument("seeds", nargs="*", type=Path, metavar="SEED",
-                            help="compilation text files (default: seeds/*.txt)")
+    parser.add_argument("seeds", nargs="*", type=Path, metavar="SEED",
+                        help="compilation text files (default: seeds/*.txt)")
     if command == "build":
         parser.add_argument("--site-dir", type=Path, default=PROJECT_DIR / "site",
                             help="where the hosted site goes (default: site/)")

@@ -21,6 +21,8 @@ from .reproducible import source_date_epoch, zip_folder
 from .write import speech_path
 
 log = logging.getLogger("speechsite")
+SEEDS_VARIABLE = "SPEECHSITE_SEEDS"
+"""mkdocs.yml reads the seeds from this variable when set (os.pathsep between paths): how serve passes them on."""
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CONFIG_FILE = PROJECT_DIR / "mkdocs.yml"
 
@@ -30,7 +32,7 @@ def run(args) -> int:
     if args.command == "inspect":
         return inspect(_seeds(args.seeds), as_json=args.json, verbatim=args.verbatim)
     if args.command == "serve":
-        return serve(args.dev_addr)
+        return serve(args.seeds, args.dev_addr)
     return build(_seeds(args.seeds), args.site_dir, args.offline_dir, args.dist_dir, site_url=args.site_url,
                  strict=args.strict, verbatim=args.verbatim)
 
@@ -96,9 +98,16 @@ def _swap_in(staged: Path, target: Path) -> None:
     staged.rename(target)
 
 
-def serve(dev_addr: str) -> int:
+def serve(seeds: list[Path], dev_addr: str) -> int:
+    """Live preview. The seeds are checked first, so that bad input is one line here rather than a failed rebuild
+    in the server's log; later edits that break a seed are reported by each rebuild, and the last good site stays."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    if seeds:
+        os.environ[SEEDS_VARIABLE] = os.pathsep.join(str(seed.resolve()) for seed in seeds)
+    config = load_config(config_file=str(CONFIG_FILE))
+    for seed in config.plugins["speechsite"].seed_paths():
+        build_compilation(seed, with_analysis=False)
     mkdocs_serve(config_file=str(CONFIG_FILE), dev_addr=dev_addr, livereload=True)
     return 0
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import logging
+import os
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -33,8 +34,9 @@ SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog"
 
 
 class SpeechSiteConfig(Config):
-    seeds = config_options.ListOfItems(config_options.Type(str), default=["seeds/*.txt"])
-    """Glob patterns of compilation files, relative to mkdocs.yml."""
+    seeds = config_options.Type((str, list), default="seeds/*.txt")
+    """Glob patterns of compilation files, relative to mkdocs.yml: a list, or one string with os.pathsep between
+    patterns (as the SPEECHSITE_SEEDS variable gives them)."""
     templates = config_options.Type(str, default="templates/pages")
     """Folder of the Jinja2 page templates, relative to mkdocs.yml."""
     verbatim = config_options.Type(bool, default=False)
@@ -57,12 +59,13 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
 
     def seed_paths(self) -> list[Path]:
         paths: list[Path] = []
-        for pattern in self.config.seeds:
+        patterns = self.config.seeds.split(os.pathsep) if isinstance(self.config.seeds, str) else self.config.seeds
+        for pattern in patterns:
             matches = sorted(glob.glob(str(self.project_dir / pattern)))
             paths.extend(Path(match) for match in matches) if glob.has_magic(pattern) else paths.append(
                 self.project_dir / pattern)
         if not paths:
-            raise PluginError(f"no compilation matches {', '.join(self.config.seeds)}; put a .txt file in seeds/")
+            raise PluginError(f"no compilation matches {', '.join(patterns)}; put a .txt file in seeds/")
         return paths
 
     def on_config(self, config):

@@ -58,8 +58,9 @@ def test_inspect_text_shows_confidence_and_removed_lines(project_dir):
     (lambda d: (d / "notoc.txt").write_text("标题\n正文一\n正文二\n") and d / "notoc.txt", "no table of contents"),
 ])
 def test_bad_input_is_one_line_on_stderr(project_dir, tmp_path, make, words):
-    for command in ("inspect", "build"):
+    for command in ("inspect", "build", "serve"):
         args = [command, make(tmp_path)] + (output_dirs(tmp_path) if command == "build" else [])
+        args += ["--dev-addr", "127.0.0.1:0"] if command == "serve" else []
         result = run(project_dir, *args)
         assert result.returncode == 2
         lines = result.stderr.strip().splitlines()
