@@ -89,7 +89,7 @@ def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | No
         check_accounting(compilation, lambda text: typography.normalise(text, verbatim))
     if with_analysis:
         with times.stage("analyse"):
-            compilation.analysis = analyse(compilation, times)
+            compilation.analysis = analyse(compilation)
     return compilation
 
 
