@@ -78,6 +78,8 @@ class Speech:
     """Title shown on the site (the TOC title unless an override fixes it)."""
     date: str = ""
     """The date line under the speech's title in the body, e.g. （一九八二年九月一日）, if the source has one."""
+    collection: str = ""
+    """Path segment of the compilation on a site with several (see Compilation.slug); empty on a site with one."""
 
     @property
     def number(self) -> int:
@@ -141,10 +143,26 @@ class Compilation:
     """Metadata, related speeches, shared passages, damage report (see analyse.py); None if not asked for."""
     back_matter: list[BackMatter] = field(default_factory=list)
     """Notes, afterword or appendix after the last speech, each its own page."""
+    slug: str = ""
+    """Path segment of this compilation's pages when the site has several compilations; empty when it has one."""
+
+    def place_under(self, slug: str) -> None:
+        """Give this compilation (and its speeches) its own path segment on a site with several compilations."""
+        self.slug = slug
+        for speech in self.speeches:
+            speech.collection = slug
+
+    def page_path(self, name: str) -> str:
+        """Docs-relative path of one of this compilation's pages: ``index.md``, or ``<slug>/index.md``."""
+        return f"{self.slug}/{name}" if self.slug else name
 
     @property
     def speeches_with_text(self) -> list[Speech]:
         return [s for s in self.speeches if s.has_text]
+
+    @property
+    def speeches_with_text_count(self) -> int:
+        return sum(1 for s in self.speeches if s.has_text)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 import logging
 import os
+import re
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -86,25 +87,30 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
                     log.info(line)
                 for warning in compilation.warnings:
                     log.warning(warning)
-        first = self.compilations[0]
-        config.site_name = escape(first.title)  # printed unescaped by the theme, like navigation titles
+        if len(self.compilations) == 1:
+            config.site_name = escape(self.compilations[0].title)  # printed unescaped, like navigation titles
+        else:
+            for compilation, slug in zip(self.compilations, collection_slugs(self.compilations)):
+                compilation.place_under(slug)
         if self.config.offline:
             config.use_directory_urls = False  # file:// shows folders, not their index.html
             config.site_url = None  # no canonical links to a host, and no sitemap (templates/theme/sitemap.xml)
             config.theme.static_templates.discard("404.html")  # disks have no "not found" page; its links are absolute
-        if len(first.speeches_with_text) > NAV_SECTION_SIZE:
+        if any(len(c.speeches_with_text) > NAV_SECTION_SIZE for c in self.compilations) or len(self.compilations) > 1:
             config.theme["features"].append("navigation.prune")  # only the open section's pages in each page's nav
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        compilation = self.compilations[0]
-        pages = PageWriter(self.project_dir / self.config.templates).render(compilation, config.use_directory_urls)
+        writer = PageWriter(self.project_dir / self.config.templates)
+        pages = writer.render_site_pages(self.compilations, config.use_directory_urls)
+        for compilation in self.compilations:
+            pages.update(writer.render(compilation, config.use_directory_urls))
         for src_uri, content in pages.items():
             if files.get_file_from_path(src_uri):
                 raise PluginError(f"docs/{src_uri} would be replaced by a generated page; rename or remove it")
             files.append(File.generated(config, src_uri, content=content))
         handwritten = [f.src_uri for f in files.documentation_pages() if f.src_uri not in pages]
-        config.nav = site_nav(compilation, pages) + sorted(handwritten)
+        config.nav = site_nav(self.compilations, pages) + sorted(handwritten)
         if self.config.search:
             self.search_index = search_index(self.compilations[0], lambda uri: files.get_file_from_path(uri).url)
         return files
@@ -139,19 +145,38 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         return server
 
 
-def site_nav(compilation: Compilation, pages: dict[str, str]) -> list:
-    """目录, the speeches (in sections of NAV_SECTION_SIZE when there are more), back matter, then the pages about
-    the compilation as a whole."""
+def site_nav(compilations: list[Compilation], pages: dict[str, str]) -> list:
+    """One compilation: 目录, its speeches, back matter, 统计, 疑似缺损. Several: 首页, then a section of that shape
+    for each collection. 标签 (all speeches) comes last."""
+    if len(compilations) == 1:
+        nav = compilation_nav(compilations[0], pages)
+    else:
+        nav = [{"首页": "index.md"}] + [{_nav_title(c.title): compilation_nav(c, pages)} for c in compilations]
+    return nav + [{"标签": "tags.md"}]
+
+
+def compilation_nav(compilation: Compilation, pages: dict[str, str]) -> list:
+    """目录, the speeches (in sections of NAV_SECTION_SIZE when there are more), back matter, statistics, damage."""
     speeches = [{_nav_title(f"{s.number}. {s.title}"): speech_path(s)} for s in compilation.speeches_with_text]
     if len(speeches) > NAV_SECTION_SIZE:
         speeches = [{f"第{chunk[0]}–{chunk[-1]}篇": speeches[start:start + NAV_SECTION_SIZE]}
                     for start in range(0, len(speeches), NAV_SECTION_SIZE)
                     for chunk in [[s.number for s in compilation.speeches_with_text[start:start + NAV_SECTION_SIZE]]]]
-    nav = [{"目录": "index.md"}, {"讲话": speeches}]
-    nav += [{_nav_title(section.title): f"{section.kind}.md"} for section in compilation.back_matter]
-    nav += [{title: path} for title, path in (("统计", "stats.md"), ("标签", "tags.md"), ("疑似缺损", "damage.md"))
-            if path in pages]
+    nav = [{"目录": compilation.page_path("index.md")}, {"讲话": speeches}]
+    nav += [{_nav_title(section.title): compilation.page_path(f"{section.kind}.md")}
+            for section in compilation.back_matter]
+    nav += [{title: compilation.page_path(name)} for title, name in (("统计", "stats.md"), ("疑似缺损", "damage.md"))
+            if compilation.page_path(name) in pages]
     return nav
+
+
+def collection_slugs(compilations: list[Compilation]) -> list[str]:
+    """A URL-safe, unique path segment per compilation, from its file name (``000_6daea8….txt`` → ``000-6daea8…``)."""
+    slugs: list[str] = []
+    for number, compilation in enumerate(compilations, start=1):
+        slug = re.sub(r"[^a-z0-9]+", "-", compilation.source.stem.lower()).strip("-") or f"collection-{number}"
+        slugs.append(slug if slug not in slugs else f"{slug}-{number}")
+    return slugs
 
 
 def _nav_title(title: str) -> Markup:

@@ -6,6 +6,7 @@ Templates hold presentation; every piece of source text passes through one of tw
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 
@@ -89,8 +90,10 @@ def passage_targets(shared: ParagraphPassages) -> list[tuple[int, str]]:
 
 
 def speech_path(speech: Speech) -> str:
-    """Source path of a speech page inside docs: ``speeches/01.md`` (served as ``speeches/01/``)."""
-    return f"speeches/{speech.slug}.md"
+    """Source path of a speech page inside docs: ``speeches/01.md`` (served as ``speeches/01/``), under its
+    collection's folder on a site with several compilations."""
+    path = f"speeches/{speech.slug}.md"
+    return f"{speech.collection}/{path}" if speech.collection else path
 
 
 class PageWriter:
@@ -117,29 +120,46 @@ class PageWriter:
         self.env.filters["damage_kind"] = lambda kind: DAMAGE_KINDS.get(kind, kind)
 
     def render(self, compilation: Compilation, use_directory_urls: bool = True) -> dict[str, str]:
-        """Return {docs-relative path: Markdown} for every generated page: the home page (the TOC), each speech
-        with text, the back matter, and the statistics, tags and damage-report pages."""
+        """Return {docs-relative path: Markdown} for every generated page of one compilation: its TOC page, each
+        speech with text, the back matter, and the statistics and damage-report pages (and the tags page, when the
+        compilation is the whole site)."""
         analysis = compilation.analysis
         pages: dict[str, str] = {}
 
         def add(path: str, template: str, **context) -> None:
-            def url(to: str, anchor: str = "") -> str:
-                """Link from this page to another generated page, for raw HTML (which MkDocs does not rewrite)."""
-                return page_url(path, to, use_directory_urls) + (f"#{anchor}" if anchor else "")
-
             pages[path] = self.env.get_template(template).render(
-                compilation=compilation, analysis=analysis, url=url, **context)
+                compilation=compilation, analysis=analysis, **_linking(path, use_directory_urls), **context)
 
-        add("index.md", "index.md.j2")
+        add(compilation.page_path("index.md"), "index.md.j2")
         for speech in compilation.speeches_with_text:
             add(speech_path(speech), "speech.md.j2", speech=speech)
         for section in compilation.back_matter:
-            add(f"{section.kind}.md", "back-matter.md.j2", section=section)
+            add(compilation.page_path(f"{section.kind}.md"), "back-matter.md.j2", section=section)
         if analysis is not None:
+            stats_path = compilation.page_path("stats.md")
             stats = compilation_stats(compilation, analysis.metadata, analysis.weights,
-                                      lambda number: page_url("stats.md", speech_path(compilation.speeches[number - 1]),
+                                      lambda number: page_url(stats_path, speech_path(compilation.speeches[number - 1]),
                                                               use_directory_urls))
-            add("stats.md", "stats.md.j2", stats=stats)
-            add("tags.md", "tags.md.j2")
-            add("damage.md", "damage.md.j2")
+            add(stats_path, "stats.md.j2", stats=stats)
+            add(compilation.page_path("damage.md"), "damage.md.j2")
         return pages
+
+    def render_site_pages(self, compilations: list[Compilation], use_directory_urls: bool = True) -> dict[str, str]:
+        """Pages about the site as a whole: the tags index, and the home page when there are several collections."""
+        pages = {"tags.md": self.env.get_template("tags.md.j2").render()}
+        if len(compilations) > 1:
+            pages["index.md"] = self.env.get_template("home.md.j2").render(
+                compilations=compilations, **_linking("index.md", use_directory_urls))
+        return pages
+
+
+def _linking(path: str, use_directory_urls: bool) -> dict:
+    """Template helpers that link from the page at ``path``: ``url`` for raw HTML (which MkDocs does not rewrite),
+    ``md_link`` for Markdown links (which MkDocs resolves and checks)."""
+    def url(to: str, anchor: str = "") -> str:
+        return page_url(path, to, use_directory_urls) + (f"#{anchor}" if anchor else "")
+
+    def md_link(to: str, anchor: str = "") -> str:
+        return posixpath.relpath(to, posixpath.dirname(path) or ".") + (f"#{anchor}" if anchor else "")
+
+    return {"url": url, "md_link": md_link}

@@ -55,3 +55,25 @@ def test_seed_with_bom_crlf_and_a_different_toc_style_splits_like_the_seed(tmp_p
     again = build_compilation(copy)
     assert [[p.text for p in s.paragraphs] for s in again.speeches] == [
         [p.text for p in s.paragraphs] for s in seed_compilation.speeches]
+
+
+def test_two_compilations_make_one_site_with_two_collections(tmp_path, seed_path):
+    import subprocess
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "e2e"))
+    from test_links import broken_links
+
+    second = tmp_path / "second.txt"
+    second.write_text(make(12, seed=3, toc_style="bullet", title_lines=True).text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, str(seed_path.parent.parent / "build.py"), str(seed_path), str(second),
+                             "--site-dir", str(out / "site"), "--offline-dir", str(out / "off"),
+                             "--dist-dir", str(out / "dist")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    for site in (out / "site", out / "off"):
+        assert broken_links(site) == []
+        home = (site / "index.html").read_text(encoding="utf-8")
+        assert "2020年12月份最新工作会议讲话汇编" in home and "合成讲话汇编" in home
+    assert (out / "site" / "000-6daea81426b11c94" / "speeches" / "19" / "index.html").exists()
+    assert (out / "site" / "second" / "speeches" / "12" / "index.html").exists()
+    assert (out / "off" / "second" / "stats.html").exists()
