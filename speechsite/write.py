@@ -26,6 +26,8 @@ SENTENCE = re.compile(r"[^。！？!?]+(?:[。！？!?]+[”’」』）)]*)?")
 GREETING = re.compile(r"[^。！？!?]{0,20}[好们][。！!]?")
 """A sentence that greets the audience (大家好。, 同志们、朋友们!, 女士们、先生们:) rather than opens the speech."""
 TAGGED_PLACES = 5
+LONG_PARAGRAPH = 20_000
+LONG_PARAGRAPH_BLOCK = 5_000
 DAMAGE_KINDS = {"damaged_date": "日期缺字", "unbalanced_quotes": "引号不全", "vanished_quoted_word": "引号内文字缺失",
                 "truncated_word": "词语截断", "truncated_sentence": "句子截断", "unterminated": "段末无句号"}
 """Chinese names of the damage kinds (damage.py), for the editors' page."""
@@ -54,14 +56,25 @@ def description(speech: Speech) -> str:
 
 
 def marked_paragraph(paragraph: Paragraph, spans: list[tuple[int, int]]) -> Markup:
-    """Paragraph text as HTML, with the given (start, end) spans wrapped in <mark class="shared-passage">."""
-    pieces, position = [], 0
-    for start, end in spans:
-        pieces.append(escape(paragraph.text[position:start]))
-        pieces.append(Markup('<mark class="shared-passage">') + escape(paragraph.text[start:end]) + Markup("</mark>"))
-        position = end
-    pieces.append(escape(paragraph.text[position:]))
-    return Markup("").join(pieces)
+    """Paragraph text as HTML, with the given (start, end) spans wrapped in <mark class="shared-passage">.
+
+    A paragraph longer than LONG_PARAGRAPH characters is cut into blocks of LONG_PARAGRAPH_BLOCK characters that
+    the browser lays out only when they scroll into view (content-visibility in speechsite.css): a single
+    4-million-character paragraph otherwise freezes the page for many seconds. The text itself is unchanged.
+    """
+    text = paragraph.text
+    block = LONG_PARAGRAPH_BLOCK if len(text) > LONG_PARAGRAPH else max(len(text), 1)
+    cuts = sorted({0, len(text), *(offset for span in spans for offset in span), *range(0, len(text), block)})
+    blocks: dict[int, list[Markup]] = {}
+    for start, end in zip(cuts, cuts[1:]):
+        piece = escape(text[start:end])
+        if any(first <= start and end <= last for first, last in spans):
+            piece = Markup('<mark class="shared-passage">') + piece + Markup("</mark>")
+        blocks.setdefault(start // block, []).append(piece)
+    if len(text) <= LONG_PARAGRAPH:
+        return Markup("").join(blocks.get(0, []))
+    return Markup("").join(Markup('<span class="paragraph-block">') + Markup("").join(pieces) + Markup("</span>")
+                           for _, pieces in sorted(blocks.items()))
 
 
 def page_url(from_path: str, to_path: str, use_directory_urls: bool) -> str:

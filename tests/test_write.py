@@ -107,3 +107,33 @@ def test_description_front_matter_is_valid_yaml_escaped_for_the_attribute(tmp_pa
 def test_description_passes_over_every_kind_of_greeting():
     speech = speech_of("女士们、先生们，朋友们！", "大家上午好", "同志们：", "沧桑砥砺，春华秋实。")
     assert description(speech) == "沧桑砥砺，春华秋实。"
+
+
+def test_marks_wrap_exactly_the_shared_spans():
+    from speechsite.model import Paragraph
+    from speechsite.write import marked_paragraph
+
+    html = str(marked_paragraph(Paragraph("甲乙<丙>丁", 1, "甲乙<丙>丁"), [(1, 3), (4, 5)]))
+    assert html == '甲<mark class="shared-passage">乙&lt;</mark>丙<mark class="shared-passage">&gt;</mark>丁'
+
+
+def test_a_very_long_paragraph_is_cut_into_blocks_without_changing_its_text():
+    from html.parser import HTMLParser
+
+    from speechsite.model import Paragraph
+    from speechsite.write import LONG_PARAGRAPH, LONG_PARAGRAPH_BLOCK, marked_paragraph
+
+    text = "很长的段落，" * (LONG_PARAGRAPH // 3)
+    html = str(marked_paragraph(Paragraph(text, 1, text), [(LONG_PARAGRAPH_BLOCK - 3, LONG_PARAGRAPH_BLOCK + 3)]))
+    assert html.count('<span class="paragraph-block">') == -(-len(text) // LONG_PARAGRAPH_BLOCK)
+    assert html.count("<mark") == 2  # the shared span crosses a block boundary: one mark on each side
+
+    class Text(HTMLParser):
+        parts: list[str] = []
+
+        def handle_data(self, data):
+            self.parts.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    assert "".join(parser.parts) == text
