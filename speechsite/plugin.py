@@ -22,10 +22,11 @@ from mkdocs.utils import write_file
 
 from .errors import InputError
 from .model import Compilation
+from .overrides import override_path
 from .pipeline import build_compilation, decision_report
 from .reproducible import gzip_sitemap, source_date, source_date_epoch
 from .search_index import index_files, search_index
-from .write import PageWriter, speech_path
+from .write import COMPILED_TEMPLATES, PageWriter, speech_path
 
 log = logging.getLogger("mkdocs.plugins.speechsite")
 NAV_SECTION_SIZE = 100
@@ -79,7 +80,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             self.compilations = self.prepared
         else:
             try:
-                self.compilations = [build_compilation(path, self.config.verbatim) for path in self.seed_paths()]
+                self.compilations = [_cached_compilation(path, self.config.verbatim) for path in self.seed_paths()]
             except InputError as error:
                 raise PluginError(str(error)) from None
             for compilation in self.compilations:
@@ -127,6 +128,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         return _name_search_dialog(output_content)  # the 404 page
 
     def on_env(self, env, config, files):
+        env.bytecode_cache = COMPILED_TEMPLATES  # Material's templates compile once per process, not once per build
         env.globals["source_date"] = source_date()  # templates/theme/sitemap.xml prints it as <lastmod>
         return env
 
@@ -143,6 +145,23 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         server.watch(str(self.project_dir / self.config.templates))
         server.watch(str(config.theme.custom_dir))  # MkDocs watches the theme only with --watch-theme
         return server
+
+
+_COMPILATIONS: dict[tuple, Compilation] = {}
+"""Compilations of this process by (seed, its override file, size and modification time, verbatim): a rebuild
+while serving runs the pipeline again only for a seed or override file that changed, not for a template edit."""
+
+
+def _cached_compilation(seed: Path, verbatim: bool) -> Compilation:
+    def stamp(path: Path):
+        return (path.stat().st_size, path.stat().st_mtime_ns) if path.exists() else None
+
+    key = (seed.resolve(), stamp(seed), stamp(override_path(seed)), verbatim)
+    if key not in _COMPILATIONS:
+        for stale in [old for old in _COMPILATIONS if old[0] == key[0]]:
+            del _COMPILATIONS[stale]  # keep only the current version of each seed
+        _COMPILATIONS[key] = build_compilation(seed, verbatim)
+    return _COMPILATIONS[key]
 
 
 def site_nav(compilations: list[Compilation], pages: dict[str, str]) -> list:

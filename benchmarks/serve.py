@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Live-preview benchmark: how long after an edit to the seed `mkdocs serve` shows the new text.
+
+Copies the project's site sources (mkdocs.yml, templates, docs, the seed) to a temporary folder, starts
+`mkdocs serve` there on a free loopback port, then edits one word of speech 1 several times and, for each edit,
+polls the speech page every 20 ms until the new word is served. Prints each delay and the median.
+
+  python benchmarks/serve.py [--edits 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SEED_NAME = "000_6daea81426b11c94.txt"
+ORIGINAL_WORD = "专题学习班"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def wait_for(url: str, word: str, timeout: float) -> float:
+    """Seconds until the page at url contains word."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if word in fetch(url):
+            return time.perf_counter() - started
+        time.sleep(0.02)
+    raise SystemExit(f"{word} did not appear at {url} within {timeout} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--edits", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        project = Path(scratch)
+        for name in ("mkdocs.yml", "templates", "docs"):
+            source = PROJECT_DIR / name
+            (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
+        (project / "seeds").mkdir()
+        seed = project / "seeds" / SEED_NAME
+        shutil.copy(PROJECT_DIR / "seeds" / SEED_NAME, seed)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}/speeches/01/"
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-q", "-a", f"127.0.0.1:{port}"],
+                                  cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            print(f"first build served after {wait_for(url, ORIGINAL_WORD, 120):.2f} s")
+            delays, previous = [], ORIGINAL_WORD
+            for edit in range(1, args.edits + 1):
+                word = f"专题学习{edit}班"
+                seed.write_text(seed.read_text(encoding="utf-8").replace(previous, word, 1), encoding="utf-8")
+                delays.append(wait_for(url, word, 60))
+                previous = word
+                print(f"edit {edit}: new text served after {delays[-1]:.2f} s")
+                time.sleep(1.0)  # let the server settle before the next edit
+            print(f"median delay from saving the seed to the new page being served: {statistics.median(delays):.2f} s")
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
