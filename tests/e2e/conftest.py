@@ -159,3 +159,17 @@ def search(page, query: str) -> list[str]:
     else:
         raise AssertionError(f"no search results for {query!r} within 20 s")
     return page.locator(".md-search-result__item > a").evaluate_all("links => links.map(a => a.href)")
+
+
+@pytest.fixture(params=["hosted", "offline"])
+def site(request, browser_page, hosted_url, offline_url):
+    """The home page URL of either build; the offline one is opened from disk with the network switched off."""
+    if request.param == "offline":
+        browser_page.context.set_offline(True)
+        return offline_url + "index.html"
+    return hosted_url
+
+
+def speech_address(site_url: str, number: str) -> re.Pattern:
+    """The address of speech ``number`` ("05") in the build that ``site_url`` belongs to."""
+    return re.compile(rf"/speeches/{number}\.html$" if site_url.endswith("index.html") else rf"/speeches/{number}/$")

@@ -56,15 +56,6 @@ def speeches_containing(compilation, *terms: str) -> set[int]:
     return {s.number for s in compilation.speeches if all(term in text(s) for term in terms)}
 
 
-@pytest.fixture(params=["hosted", "offline"])
-def site(request, browser_page, hosted_url, offline_url):
-    """The home page URL of either build; the offline one is opened from disk with the network switched off."""
-    if request.param == "offline":
-        browser_page.context.set_offline(True)
-        return offline_url + "index.html"
-    return hosted_url
-
-
 def assert_nothing_left_or_broke(page):
     assert page.log.external_requests == [] and page.log.errors == [] and page.log.missing == []
 
