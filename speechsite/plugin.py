@@ -21,7 +21,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import write_file
 
 from .errors import InputError
-from .model import Compilation
+from .fidelity import check_page
+from .model import Compilation, Speech
 from .overrides import override_path
 from .pipeline import build_compilation, decision_report
 from .reproducible import gzip_sitemap, source_date, source_date_epoch
@@ -56,6 +57,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         self.prepared: list[Compilation] | None = None
         """Set by build.py, which runs the pipeline itself to report errors in one line; None under plain mkdocs."""
         self.project_dir = Path.cwd()
+        self.speech_pages: dict[str, tuple[Compilation, Speech]] = {}
+        """Source path of each speech page → its compilation and speech, for the check of the rendered text."""
         self.search_index: dict | None = None
         """Our search index, made with the pages in on_files and written in on_post_build."""
 
@@ -110,6 +113,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             if files.get_file_from_path(src_uri):
                 raise PluginError(f"docs/{src_uri} would be replaced by a generated page; rename or remove it")
             files.append(File.generated(config, src_uri, content=content))
+        self.speech_pages = {speech_path(s): (c, s) for c in self.compilations for s in c.speeches_with_text}
         handwritten = [f.src_uri for f in files.documentation_pages() if f.src_uri not in pages]
         config.nav = site_nav(self.compilations, pages) + sorted(handwritten)
         if self.config.search:
@@ -122,6 +126,12 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         return markdown
 
     def on_post_page(self, output, page, config):
+        speech = self.speech_pages.get(page.file.src_uri)
+        if speech is not None:
+            try:
+                check_page(*speech, output)
+            except InputError as error:
+                raise PluginError(str(error)) from None
         return _name_search_dialog(output)
 
     def on_post_template(self, output_content, template_name, config):

@@ -36,3 +36,17 @@ def test_an_altered_line_fails_the_check(seed_compilation):
     broken.speeches[0].paragraphs[0].text += "多出的字"
     with pytest.raises(InputError, match="differs from the source"):
         check_accounting(broken, normalise)
+
+
+def test_rendered_pages_are_checked_paragraph_by_paragraph(seed_compilation):
+    from speechsite.fidelity import check_page
+
+    speech = seed_compilation.speeches[0]
+    page = "".join(f'<p id="{p.anchor}">{p.text}<a class="headerlink" href="#{p.anchor}">¶</a></p>'
+                   for p in speech.paragraphs)
+    check_page(seed_compilation, speech, page)
+    with pytest.raises(InputError) as caught:
+        check_page(seed_compilation, speech, page.replace(speech.paragraphs[2].text[:5], "", 1))
+    assert caught.value.line == speech.paragraphs[2].line and "differs" in str(caught.value)
+    with pytest.raises(InputError, match="missing"):
+        check_page(seed_compilation, speech, page.replace('id="p4"', 'id="x4"'))
