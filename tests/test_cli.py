@@ -87,14 +87,27 @@ def test_build_writes_the_hosted_site_the_offline_site_and_its_zip(project_dir, 
 
 
 def test_failed_build_leaves_the_previous_outputs_in_place(project_dir, tmp_path):
+    handwritten = snapshot(project_dir / "docs")
     assert run(project_dir, *output_dirs(tmp_path)).returncode == 0
     before = snapshot(tmp_path)
     broken = tmp_path / "broken.txt"
     broken.write_text("标题\n没有目录\n", encoding="utf-8")
-    assert run(project_dir, broken, *output_dirs(tmp_path)).returncode == 2
+    for _ in range(2):  # two failed builds in a row
+        assert run(project_dir, broken, *output_dirs(tmp_path)).returncode == 2
     broken.unlink()
     assert snapshot(tmp_path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "site", "site-offline"]
+    assert snapshot(project_dir / "docs") == handwritten  # the generator never writes into docs/
+
+
+def test_pages_of_speeches_that_no_longer_exist_are_gone(project_dir, tmp_path):
+    assert run(project_dir, *output_dirs(tmp_path)).returncode == 0
+    assert (tmp_path / "site" / "speeches" / "19" / "index.html").exists()
+    smaller = tmp_path / "smaller.txt"
+    smaller.write_text("汇编(2篇)\n1。甲会议上的讲话\n2。乙会议上的讲话\n\n\n同志们:\n\n第一篇。\n\n\n同志们:\n\n第二篇。\n",
+                       encoding="utf-8")
+    assert run(project_dir, smaller, *output_dirs(tmp_path)).returncode == 0
+    assert sorted(p.name for p in (tmp_path / "site" / "speeches").iterdir()) == ["01", "02"]
 
 
 @pytest.mark.parametrize("failing", ["offline build", "zip"])
