@@ -11,18 +11,16 @@ per-round ratios ours / bare. Needs jieba for the baseline (pip install -r bench
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
+sys.path[:0] = [str(PROJECT_DIR), str(Path(__file__).resolve().parent)]
 
+from measure import run_measured  # noqa: E402
 from speechsite.pipeline import build_compilation  # noqa: E402
 from speechsite.write import PageWriter  # noqa: E402
 
@@ -35,18 +33,6 @@ theme:
 plugins:
   - search
 """
-
-
-def run_measured(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes) of one command, run as a child process."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
-    return wall, usage.ru_maxrss * 1024
 
 
 def bare_material_project(seed: Path, folder: Path) -> Path:

@@ -7,7 +7,7 @@ compilations, the title and the text share words). Options choose the TOC style,
 title and a date line, how many blank lines separate speeches, and whether paragraphs are separated by blank lines
 or written one per line with a full-width indent.
 
-  python benchmarks/synthetic.py --speeches 190 --out /tmp/seed10x.txt      # about 10x the seed's text
+  python benchmarks/synthetic.py --speeches 190 --runs-per-speech 5 --out /tmp/seed10x.txt   # about 10x the seed
 """
 
 from __future__ import annotations
@@ -46,12 +46,14 @@ class Synthetic:
 
 
 def make(speeches: int, seed: int = 0, toc_style: str = "N。", title_lines: bool = False,
-         blank_lines_between: int = 2, indented_lines: bool = False, extra_titles: int = 0) -> Synthetic:
+         blank_lines_between: int = 2, indented_lines: bool = False, extra_titles: int = 0,
+         runs_per_speech: int = 1) -> Synthetic:
     rng = random.Random(seed)
     runs = _paragraph_runs(rng)
     titles, bodies = [], []
     for number in range(1, speeches + 1):
-        body = runs[(number - 1) % len(runs)]
+        first = (number - 1) * runs_per_speech
+        body = [p for k in range(first, first + runs_per_speech) for p in runs[k % len(runs)]]
         phrases = CHINESE_RUN.findall(body[0]) or CHINESE_RUN.findall("".join(body)) or ["综合工作"]
         phrase = rng.choice(phrases)
         offset = rng.randrange(0, max(1, len(phrase) - 6))
@@ -99,9 +101,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--toc-style", choices=sorted(TOC_FORMATS), default="N。")
     parser.add_argument("--title-lines", action="store_true", help="bodies repeat their title and a date line")
+    parser.add_argument("--runs-per-speech", type=int, default=1,
+                        help="runs of 3-6 paragraphs per speech (5 makes speeches as long as the seed's)")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
-    made = make(args.speeches, args.seed, args.toc_style, args.title_lines)
+    made = make(args.speeches, args.seed, args.toc_style, args.title_lines, runs_per_speech=args.runs_per_speech)
     args.out.write_text(made.text, encoding="utf-8")
     print(f"{args.out}: {len(made.text):,} characters, {len(made.bodies)} speeches")
 

@@ -153,7 +153,7 @@ def _as_json(compilation: Compilation) -> dict:
 
 def _as_text(compilation: Compilation) -> str:
     out = [f"{display_path(compilation.source)}: {compilation.title}"]
-    out += [f"  {line}" for line in decision_report(compilation)[1:]]
+    out += [f"  {line}" for line in decision_report(compilation, limit=None)[1:]]
     out += [f"  warning: {warning}" for warning in compilation.warnings]
     out.append(f"  {'no.':>4} {'conf':>5} {'chars':>6}  title / first 20 … last 20 characters")
     for speech in compilation.speeches:
