@@ -21,6 +21,8 @@ from .read import read_lines
 from .segment import Pins, segment
 
 WEAK_CONFIDENCE = 0.9
+REPORTED_GAPS = 20
+"""Weak boundaries and near misses listed in a build's log; inspect lists them all."""
 TITLE_LINE_MAX_CHARS = 120
 NOT_A_WORD = re.compile(r"[\W_]+")
 # （一九八二年九月一日） / 2020年12月8日 / (2020年12月8日) — a line that is only a date.
@@ -162,19 +164,22 @@ def _check_junk_pins(overrides: Overrides, junk) -> None:
                              overrides.path)
 
 
-def decision_report(compilation: Compilation) -> list[str]:
-    """One line on the split, then a line for each boundary an editor should look at."""
+def decision_report(compilation: Compilation, limit: int | None = REPORTED_GAPS) -> list[str]:
+    """One line on the split, then a line for each boundary an editor should look at (at most ``limit`` of them,
+    and a line saying how many more ``inspect`` shows)."""
     seed = compilation.source
+    shown, toml = display_path(seed), seed.with_suffix(".toml").name
     with_text = compilation.speeches_with_text
     weak = [s for s in with_text if s.boundary.confidence < WEAK_CONFIDENCE]
-    lines = [f"{display_path(seed)}: {len(with_text)} of {len(compilation.speeches)} TOC entries have text; "
+    lines = [f"{shown}: {len(with_text)} of {len(compilation.speeches)} TOC entries have text; "
              f"{len(with_text) - 1} boundaries, {len(weak)} weak; {len(compilation.removed)} lines removed "
              "(title, TOC, junk)"]
-    for speech in weak:
-        lines.append(f"{display_path(seed)}:{speech.boundary.line}: weak boundary before speech {speech.number} "
-                     f"(confidence {speech.boundary.confidence:.2f}: {', '.join(speech.boundary.evidence)}); "
-                     f"pin it in {seed.with_suffix('.toml').name} if it is wrong")
-    for gap in compilation.weak_gaps:
-        lines.append(f"{display_path(seed)}:{gap.line}: possible boundary not taken (confidence {gap.confidence:.2f}); "
-                     f"pin it in {seed.with_suffix('.toml').name} if a speech starts here")
-    return lines
+    details = [f"{shown}:{speech.boundary.line}: weak boundary before speech {speech.number} (confidence "
+               f"{speech.boundary.confidence:.2f}: {', '.join(speech.boundary.evidence)}); pin it in {toml} if it "
+               "is wrong" for speech in weak]
+    details += [f"{shown}:{gap.line}: possible boundary not taken (confidence {gap.confidence:.2f}); pin it in "
+                f"{toml} if a speech starts here" for gap in compilation.weak_gaps]
+    if limit is not None and len(details) > limit:
+        details = details[:limit] + [f"{shown}: … and {len(details) - limit} more places to look at: "
+                                     f"python build.py inspect {shown}"]
+    return lines + details
