@@ -124,7 +124,9 @@ def browser_page(chromium):
         return request_route.abort()
 
     def failed(request):
-        if request.url not in log.external_requests:
+        # ERR_ABORTED is a request the page itself dropped (a click navigated away before it finished), not a
+        # missing file: a missing file over http is a 404 (below), from disk ERR_FILE_NOT_FOUND.
+        if request.url not in log.external_requests and "ERR_ABORTED" not in (request.failure or ""):
             log.missing.append(f"{request.url} ({request.failure})")
 
     def answered(response):
