@@ -110,20 +110,20 @@ def damaged_dates(text: str) -> list[Suspect]:
     if not DATE_HINT.search(text):
         return []
     suspects = []
-    for pattern, readings, unit in ((DAY, day_readings, "day"), (MONTH, month_readings, "month")):
+    for pattern, readings, unit in ((DAY, day_readings, "日期"), (MONTH, month_readings, "月份")):
         for match in pattern.finditer(text):
             found = readings(match[1])
             if found:
-                guesses = " or ".join(f"{reading} ({_lost(match[0], reading)} lost)" for reading in found)
+                guesses = "或".join(f"{reading}（缺“{_lost(match[0], reading)}”）" for reading in found)
                 suspects.append(Suspect(match.start(), match.end(), match[0], DATE,
-                                        f"{match[0]} is no {unit} of the calendar; probably {guesses}"))
+                                        f"{match[0]}不是有效的{unit}；可能是{guesses}"))
     return suspects
 
 
 def _lost(written: str, reading: str) -> str:
-    lost = [name for mark, name in (("年", "年"), ("月", "月"), ("—", "a separator"))
+    lost = [name for mark, name in (("年", "年"), ("月", "月"), ("—", "—"))
             if reading.count(mark) > written.count(mark)]
-    return " and ".join(lost)
+    return "”和“".join(lost)
 
 
 def day_readings(digits: str) -> list[str]:
@@ -200,8 +200,7 @@ def unbalanced_quotes(text: str) -> list[Suspect]:
         index += 1
         start, end = _word_before(text, first), _word_after(text, last + 1)
         suspects.append(Suspect(start, end, text[start:end], UNBALANCED_QUOTES,
-                                f"{text[first:last + 1]} has no partner in the paragraph: quotation marks around "
-                                "the neighbouring words were probably lost"))
+                                f"{text[first:last + 1]}在本段中没有配对的引号：相邻词语两侧的引号可能已丢失"))
     return suspects
 
 
@@ -210,8 +209,7 @@ def vanished_quoted_words(text: str) -> list[Suspect]:
     if not VANISHED_WORD_HINT.search(text):
         return []
     return [Suspect(match.start(), match.end(), match[0], VANISHED_QUOTED_WORD,
-                    f"{match[0]} frames nothing: the quoted word it held, as in 突出“X”字, was probably lost with its "
-                    "quotation marks")
+                    f"“{match[0]}”中间缺了被引的字：原文应类似 突出“X”字，被引的字连同引号一起丢失")
             for match in VANISHED_WORD.finditer(text)]
 
 
@@ -222,13 +220,13 @@ def truncated_line_end(text: str, segments: list[Segment] | None = None) -> list
     segments = segments if segments is not None else tagged(text)
     last, tag = segments[-1]
     if text[-1] in "，、,":
-        kind, why = TRUNCATED_SENTENCE, "the line ends on a comma: the rest of the sentence is probably lost"
+        kind, why = TRUNCATED_SENTENCE, "本行以逗号结尾：句子的其余部分可能已丢失"
     elif tag.startswith(UNFINISHED_TAGS):
-        kind, why = TRUNCATED_SENTENCE, f"the line ends on {last}, which cannot end a sentence: the rest is lost"
+        kind, why = TRUNCATED_SENTENCE, f"本行以“{last}”结尾，句子不会这样结束：其余部分已丢失"
     elif len(last) == 1 and re.match(r"[\u4e00-\u9fff]", last) and len(segments) > 1 and len(segments[-2][0]) > 1:
-        kind, why = TRUNCATED_WORD, f"the line ends in the middle of a word ({segments[-2][0]}{last}…): its end is lost"
+        kind, why = TRUNCATED_WORD, f"本行在词语中间断开（{segments[-2][0]}{last}…）：词尾已丢失"
     else:
-        kind, why = UNTERMINATED, "the paragraph ends without 。！？: its last characters may be lost"
+        kind, why = UNTERMINATED, "段末没有。！？：最后几个字可能已丢失"
     start = min(_word_before(text, len(text)), len(text) - 1)
     return [Suspect(start, len(text), text[start:], kind, why)]
 
