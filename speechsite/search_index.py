@@ -4,11 +4,22 @@ It is made from the data model, never from HTML, and goes where Material's bundl
 (``search/search_index.json``, and ``search/search_index.js`` which sets the global ``__index`` for file://); the
 bundle hands it to the search worker in its setup message. The engine is
 ``templates/theme/assets/speechsite/search-engine.js``; it folds case and width itself, so texts stay as shown.
+
+An index larger than ``SHARD_BYTES`` is split, so that no page loads it whole: that file then holds only a head (where
+the shards are, a filter of the character pairs in each shard's texts, and what the ranking needs to know of all
+texts), and the docs go into shards of about ``SHARD_BYTES`` each, in TOC order. A query loads the shards whose filter
+says they may hold one of its terms: over http the worker fetches ``search/shards/N.json``; from file:// the page
+adds a <script> tag for ``search/shards/N.js``, which files the same docs in the global ``__speechsiteShards`` under
+the script's own path.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import re
+import sys
+from array import array
 from collections.abc import Callable
 
 from .model import Compilation
@@ -18,8 +29,25 @@ INDEX_JSON = "search/search_index.json"
 """Fetched by Material's bundle on the hosted site."""
 INDEX_SCRIPT = "search/search_index.js"
 """Loaded by Material's bundle with a <script> tag from file://; it sets the global ``__index``."""
+SHARD_JSON = "search/shards/{}.json"
+"""Shard N of a split index, fetched by the search worker on the hosted site."""
+SHARD_SCRIPT = "search/shards/{}.js"
+"""The same as a script, loaded with a <script> tag from file://."""
+SHARDS_GLOBAL = "(self.__speechsiteShards = self.__speechsiteShards || {})"
+"""Where a shard's script files its data, under the script's own path (search-setup.js takes it from there)."""
 HIGHLIGHT_SEPARATOR = r"[\s\u200b]+"
 """Material's highlighter on the page a result opens splits our terms at this; terms are separated by spaces only."""
+SHARD_BYTES = 1_000_000
+"""An index whose JSON is larger is split into shards of about this size: a megabyte is quick to fetch and parse."""
+FILTER_BITS = 6
+"""Bits of a shard's filter per distinct character and character pair in its texts: about 1 in 16 pairs absent from
+a shard still passes its filter; the longer a term, the less often all its pairs do."""
+FILTER_HASHES = 3
+"""Bits set per character pair (4 would be best for FILTER_BITS, by a hair, and take longer)."""
+
+# What JavaScript's \s matches (white space and line terminators), and the zero-width space: the engine drops these.
+_SPACES = re.compile("[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\u200b]+")
+_FULL_WIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
 
 def search_index(compilation: Compilation, url_of: Callable[[str], str]) -> dict:
@@ -44,7 +72,137 @@ def search_index(compilation: Compilation, url_of: Callable[[str], str]) -> dict
     return {"config": {"separator": HIGHLIGHT_SEPARATOR}, "docs": docs}
 
 
-def index_files(index: dict) -> dict[str, str]:
-    """{site-relative path: content} of the index files: the JSON, and the same as a script for file://."""
-    data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    return {INDEX_JSON: data, INDEX_SCRIPT: f"var __index = {data};\n"}
+def index_files(index: dict, shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
+    """{site-relative path: content} of the index files: the JSON, and the same as a script for file://; for an
+    index larger than ``shard_bytes``, the head in those two files and each shard as JSON and as a script."""
+    data = _json(index)
+    if len(data.encode()) <= shard_bytes:
+        return {INDEX_JSON: data, INDEX_SCRIPT: f"var __index = {data};\n"}
+    head, shards = split_index(index, shard_bytes)
+    head_data = _json(head)
+    files = {INDEX_JSON: head_data, INDEX_SCRIPT: f"var __index = {head_data};\n"}
+    for number, docs in enumerate(shards):
+        data, script = SHARD_JSON.format(number), SHARD_SCRIPT.format(number)
+        files[data] = _json(docs)
+        files[script] = f"{SHARDS_GLOBAL}[{_json(script)}] = {files[data]};\n"
+    return files
+
+
+def split_index(index: dict, shard_bytes: int = SHARD_BYTES) -> tuple[dict, list[list[dict]]]:
+    """The head of an index and its shards: runs of consecutive docs of about ``shard_bytes`` of JSON each (a doc
+    larger than that is a shard of its own).
+
+    Material hands the engine only ``config`` and ``docs`` of the index file, so the head is in ``docs``, an object
+    instead of the list: its ``shards`` say where each shard's docs start in TOC order (for ties in the ranking), how
+    many there are, where its files are, and its ``filter`` (base64, see ShardFilter; ``filter_hashes`` bits are set
+    per character pair); ``text`` holds the number of docs with text and the length of their text as the engine
+    matches it, from which it weighs a speech's length.
+    """
+    runs: list[list[dict]] = [[]]
+    size = 0
+    for doc in index["docs"]:
+        doc_bytes = len(_json(doc).encode()) + 1
+        if runs[-1] and size + doc_bytes > shard_bytes:
+            runs.append([])
+            size = 0
+        runs[-1].append(doc)
+        size += doc_bytes
+    shards, start, count, length, hashed = [], 0, 0, 0, {}
+    for number, docs in enumerate(runs):
+        texts = [haystack(doc) for doc in docs]
+        shards.append({"start": start, "count": len(docs), "data": SHARD_JSON.format(number),
+                       "script": SHARD_SCRIPT.format(number), "filter": ShardFilter.of(texts, hashed).encoded()})
+        start += len(docs)
+        with_text = [text for doc, text in zip(docs, texts) if "paragraphs" in doc]
+        count += len(with_text)
+        length += sum(map(len, with_text))
+    head = {"text": {"count": count, "length": length}, "filter_hashes": FILTER_HASHES, "shards": shards}
+    return {"config": index["config"], "docs": head}, runs
+
+
+def fold(text: str) -> str:
+    """Text as the engine matches it (``fold`` in search-engine.js): white space dropped, full-width forms to ASCII,
+    lower case where that stays one character, in UTF-16 code units as JavaScript strings are (a character beyond
+    U+FFFF becomes its two surrogates, which the engine leaves as they are)."""
+    text = _SPACES.sub("", text).translate(_FULL_WIDTH_TO_ASCII)
+    lowered = text.lower()
+    if len(lowered) == len(text) and "\u03a3" not in text and max(text, default="\0") <= "\uffff":
+        return lowered  # one character each, and no final sigma: lower() of the whole is lower() of each character
+    units = []
+    for char in text:
+        if char > "\uffff":
+            code = ord(char) - 0x10000
+            units += [chr(0xD800 + (code >> 10)), chr(0xDC00 + (code & 0x3FF))]
+        else:
+            lower = char.lower()
+            units.append(lower if len(lower) == 1 else char)
+    return "".join(units)
+
+
+def haystack(doc: dict) -> str:
+    """What the engine searches in a doc: its title and paragraphs folded and joined (a term may run on from one into
+    the next, as in the page's text)."""
+    return fold(doc["title"] + "".join(text for _, text, _ in doc.get("paragraphs", [])))  # fold goes character by character
+
+
+class ShardFilter:
+    """A Bloom filter of the characters and character pairs of a shard's folded texts: it may wrongly answer that a
+    shard holds a term, never that it does not. search-engine.js (``ShardFilter``) reads it with the same hashes."""
+
+    def __init__(self, size: int):
+        self.bits = bytearray(size)
+        """The filter; bit i is bit i % 8 of byte i // 8."""
+
+    @classmethod
+    def of(cls, texts: list[str], hashed: dict[int, tuple[int, int]] | None = None) -> ShardFilter:
+        """The filter of a shard's texts (folded): FILTER_BITS for each distinct character and character pair.
+        ``hashed`` keeps what _positions needs of each key, for the next shard's filter: most keys recur."""
+        keys = set()
+        for text in texts:
+            keys.update(*_keys(text))
+        shard_filter = cls(max(8, len(keys) * FILTER_BITS // 8))
+        hashed = {} if hashed is None else hashed
+        for key in keys:
+            for position in shard_filter._positions(key, hashed):
+                shard_filter.bits[position >> 3] |= 1 << (position & 7)
+        return shard_filter
+
+    def may_contain(self, term: str) -> bool:
+        """Whether a folded term may occur in the shard: all its character pairs, or its one character, are set.
+        (search-engine.js asks the same, leaving out pairs of characters that Python and a browser might fold apart.)"""
+        units, pairs = _keys(term)
+        return all(self.bits[p >> 3] & (1 << (p & 7)) for key in (pairs or units) for p in self._positions(key, {}))
+
+    def encoded(self) -> str:
+        return base64.b64encode(self.bits).decode("ascii")
+
+    def _positions(self, key: int, hashed: dict[int, tuple[int, int]]) -> list[int]:
+        """The bits a key sets: FILTER_HASHES of them, by double hashing."""
+        size = len(self.bits) * 8
+        first, step = hashed.get(key) or hashed.setdefault(key, (_hash(key, 1), _hash(key, 2) | 1))
+        return [(first + i * step) % size for i in range(FILTER_HASHES)]
+
+
+def _keys(text: str) -> tuple[array, array]:
+    """What a filter holds of a folded text: its characters as UTF-16 code units, and each pair of neighbouring
+    characters as one 32-bit number, the first in the low half (a pair whose second is U+0000 equals the first
+    alone: one more false "may hold", never a miss). Read straight from the text's UTF-16 bytes, which is quick."""
+    data = text.encode("utf-16-le", "surrogatepass")  # fold leaves halves of characters beyond U+FFFF
+    units = array("H", data)
+    pairs = array("I", data[:len(data) // 4 * 4]) + array("I", data[2:2 + (len(data) - 2) // 4 * 4])
+    if sys.byteorder == "big":
+        units.byteswap()
+        pairs.byteswap()
+    return units, pairs
+
+
+def _hash(key: int, seed: int) -> int:
+    """A 32-bit mix of key, as search-engine.js computes it with Math.imul."""
+    x = ((key ^ seed) * 0x9E3779B1) & 0xFFFFFFFF
+    x ^= x >> 15
+    x = (x * 0x85EBCA6B) & 0xFFFFFFFF
+    return x ^ (x >> 13)
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

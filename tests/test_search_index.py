@@ -1,14 +1,20 @@
-"""search_index: every speech's text exactly as shown, every TOC title, and where each one is on the site."""
+"""search_index: every speech's text exactly as shown, every TOC title, and where each one is on the site; a large
+index split into shards, losslessly, with filters that never rule out a shard holding a term."""
 
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
 
 from speechsite.model import Compilation, Paragraph, Speech, TocEntry
-from speechsite.search_index import INDEX_JSON, INDEX_SCRIPT, index_files, search_index
+from speechsite.search_index import (INDEX_JSON, INDEX_SCRIPT, SHARD_BYTES, SHARDS_GLOBAL, ShardFilter, fold,
+                                     haystack, index_files, search_index, split_index)
+
+SMALL_SHARDS = 30_000
+"""Bytes per shard that split the seed's index (about 280 kB) into about ten shards."""
 
 
 def directory_urls(src_uri: str) -> str:
@@ -96,3 +102,77 @@ def test_a_build_writes_our_index_in_place_of_materials(tmp_path, project_dir, s
     assert written == search_index(seed_compilation, directory_urls)
     script = (tmp_path / "site" / INDEX_SCRIPT).read_text(encoding="utf-8")
     assert json.loads(script.removeprefix("var __index = ").rstrip().removesuffix(";")) == written
+
+
+def test_the_seed_index_is_small_enough_to_stay_one_file(seed_compilation):
+    data = index_files(search_index(seed_compilation, directory_urls))
+    assert set(data) == {INDEX_JSON, INDEX_SCRIPT}
+    assert len(data[INDEX_JSON].encode()) < SHARD_BYTES / 2
+
+
+@pytest.fixture(scope="module")
+def seed_index(seed_compilation) -> dict:
+    return search_index(seed_compilation, directory_urls)
+
+
+def test_a_large_index_is_split_into_runs_of_docs_that_hold_every_doc_once(seed_index):
+    head, shards = split_index(seed_index, SMALL_SHARDS)
+    assert len(shards) > 5
+    assert [doc for shard in shards for doc in shard] == seed_index["docs"]  # in TOC order, none lost or repeated
+    paragraphs = [tuple(p) for doc in seed_index["docs"] for p in doc.get("paragraphs", [])]
+    assert sum(len(doc.get("paragraphs", [])) for shard in shards for doc in shard) == len(paragraphs)
+    starts = [0] + [sum(len(shard) for shard in shards[:n]) for n in range(1, len(shards))]
+    assert [(s["start"], s["count"]) for s in head["docs"]["shards"]] == list(zip(starts, map(len, shards)))
+    for shard in shards:
+        assert len(json.dumps(shard, ensure_ascii=False).encode()) <= SMALL_SHARDS or len(shard) == 1
+
+
+def test_the_files_of_a_split_index_are_its_head_and_each_shard_as_json_and_as_a_script(seed_index):
+    files = index_files(seed_index, SMALL_SHARDS)
+    head, shards = split_index(seed_index, SMALL_SHARDS)
+    assert json.loads(files[INDEX_JSON]) == head
+    assert head["config"] == seed_index["config"]  # Material's highlighter reads it
+    assert files[INDEX_SCRIPT] == f"var __index = {files[INDEX_JSON]};\n"
+    assert len(files) == 2 + 2 * len(shards)
+    for entry, docs in zip(head["docs"]["shards"], shards):
+        assert json.loads(files[entry["data"]]) == docs
+        assert files[entry["script"]] == f'{SHARDS_GLOBAL}["{entry["script"]}"] = {files[entry["data"]]};\n'
+
+
+def test_the_head_holds_what_the_ranking_weighs_a_speechs_length_against(seed_index):
+    head, _ = split_index(seed_index, SMALL_SHARDS)
+    with_text = [doc for doc in seed_index["docs"] if "paragraphs" in doc]
+    assert head["docs"]["text"] == {"count": 19, "length": sum(len(haystack(doc)) for doc in with_text)}
+    assert len(head["docs"]["shards"]) * 1_000 < len(json.dumps(head)) < len(json.dumps(seed_index)) / 5
+
+
+def test_a_shards_filter_admits_every_term_its_texts_hold(seed_index):
+    """Every run of one to four characters of every doc, across paragraph ends too: the filter must never say no."""
+    head, shards = split_index(seed_index, SMALL_SHARDS)
+    for entry, docs in zip(head["docs"]["shards"], shards):
+        shard_filter = ShardFilter.of([haystack(doc) for doc in docs])
+        assert shard_filter.encoded() == entry["filter"]
+        for doc in docs:
+            text = haystack(doc)
+            for length in range(1, 5):
+                assert all(shard_filter.may_contain(text[i:i + length]) for i in range(len(text) - length + 1))
+
+
+def test_a_shards_filter_rules_out_most_terms_it_does_not_hold(seed_index):
+    _, shards = split_index(seed_index, SMALL_SHARDS)
+    texts = ["".join(haystack(doc) for doc in docs) for docs in shards]
+    pairs = sorted({text[i:i + 2] for text in texts for i in range(len(text) - 1)})
+    shard_filter = ShardFilter.of([haystack(doc) for doc in shards[0]])
+    absent = [pair for pair in random.Random(0).sample(pairs, 5_000) if pair not in texts[0]]
+    assert sum(map(shard_filter.may_contain, absent)) < 0.1 * len(absent)
+
+
+@pytest.mark.parametrize("text, folded", [
+    ("全县ＧＤＰ增长，Rcep", "全县gdp增长,rcep"),           # full-width forms to ASCII, Latin to lower case
+    ("常委 会议\u3000听取\u200b了\n汇报\ufeff", "常委会议听取了汇报"),  # white space as JavaScript's \s, and U+200B
+    ("ΣΑΣ", "σασ"),                                         # one character at a time: no final sigma
+    ("İstanbul", "İstanbul"),                               # İ lowers to two characters: left as it is
+    ("𐐀𝐀x", "\ud801\udc00\ud835\udc00x"),                # beyond U+FFFF: two surrogates, not folded
+])
+def test_fold_is_the_engines_fold(text, folded):
+    assert fold(text) == folded

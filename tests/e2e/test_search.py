@@ -39,6 +39,11 @@ def search(page, query: str) -> list[Result]:
         box.fill(text)  # as an input method commits Chinese text; Material reads the box on the key that follows
         box.press("End")
         meta.filter(has_text=answer).wait_for(timeout=15_000)
+    return results(page)
+
+
+def results(page) -> list[Result]:
+    """The result list as it shows now."""
     return [Result(**item) for item in page.locator(".md-search-result__item").evaluate_all("""items => items.map(
       item => ({
         title: item.querySelector("h1").textContent,

@@ -1,11 +1,16 @@
 """The search engine on its own (templates/theme/assets/speechsite/search-engine.js), in Chromium, on small indexes:
-what matches, how results rank, and what Material is given to render."""
+what matches, how results rank, and what Material is given to render; and on the seed's index split into shards:
+the same answers, from only the shards a query may need."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from speechsite.search_index import ShardFilter, fold, haystack, index_files, search_index, split_index
 from tests.e2e.conftest import PROJECT_DIR
+from tests.test_search_index import SMALL_SHARDS, directory_urls
 
 ENGINE = PROJECT_DIR / "templates" / "theme" / "assets" / "speechsite" / "search-engine.js"
 
@@ -113,8 +118,157 @@ def test_a_title_without_text_is_tagged(engine_page):
 
 def test_messages_follow_materials_protocol(engine_page):
     replies = engine_page.evaluate("""docs => {
-      const answer = SpeechsiteSearch.handler()
-      return [answer({ type: 0, data: { config: {}, docs, options: {} } }), answer({ type: 2, data: "于都" })]
+      const replies = []
+      const answer = SpeechsiteSearch.handler(reply => replies.push(reply))
+      answer({ type: 0, data: { config: {}, docs, options: {} } })
+      answer({ type: 2, data: "于都" })
+      return replies
     }""", DOCS)
     assert replies[0] == {"type": 1}
     assert replies[1]["type"] == 3 and len(replies[1]["data"]["items"]) == 2
+
+
+# ------------------------------------------------------------------------------------------------- A split index
+
+QUERIES = ["于都", "到位、物资到", "政协 数量", "gdp", "ＧＤＰ", "防火", "教育", '"常委 会议"', "同志们 脱贫", "发展", "抓",
+           "温阅井"]
+
+
+@pytest.fixture(scope="module")
+def seed_split(seed_compilation):
+    """The seed's index whole, and split into about ten shards: (docs, head, {shard's data path: its docs})."""
+    index = search_index(seed_compilation, directory_urls)
+    files = index_files(index, SMALL_SHARDS)
+    head = json.loads(files["search/search_index.json"])
+    shards = {shard["data"]: json.loads(files[shard["data"]]) for shard in head["docs"]["shards"]}
+    return index["docs"], head, shards
+
+
+@pytest.fixture
+def split_page(chromium, seed_split):
+    """A page with the engine and `fresh()`, which makes `split`: the split seed index, loading its shards from
+    memory, recorded in `loads`; a shard named in `held` waits until `release()` is called, one in `failing` fails."""
+    docs, head, shards = seed_split
+    page = chromium.new_page()
+    page.add_script_tag(path=str(ENGINE))
+    page.evaluate("""([docs, head, shards]) => {
+      window.whole = new SpeechsiteSearch.Engine(docs)
+      window.fresh = (held = [], failing = []) => {
+        window.loads = []
+        const waiting = []
+        window.release = () => waiting.forEach(resolve => resolve())
+        window.split = new SpeechsiteSearch.Index(head, shard => {
+          loads.push(shard.data)
+          if (failing.includes(shard.data))
+            return Promise.reject(new Error("cannot load " + shard.data))
+          const loaded = Promise.resolve(shards[shard.data])
+          return held.includes(shard.data) ? new Promise(resolve => waiting.push(resolve)).then(() => loaded) : loaded
+        })
+      }
+      /* every answer to a query, once the last has come */
+      window.answers = async query => {
+        const answers = []
+        await split.query(query, result => answers.push(result))
+        return answers
+      }
+    }""", [docs, head, shards])
+    yield page
+    page.close()
+
+
+def test_a_split_index_answers_exactly_as_the_whole_index(split_page):
+    split_page.evaluate("() => fresh()")
+    for query in QUERIES:
+        answers, whole = split_page.evaluate("async query => [await answers(query), whole.search(query)]", query)
+        assert answers[-1] == whole, query  # the same pages, in the same order, with the same scores and snippets
+
+
+def test_a_query_loads_the_shards_that_hold_its_terms_and_no_shard_its_filters_rule_out(split_page, seed_split):
+    _, head, shards = seed_split
+    filters = {shard["data"]: ShardFilter.of([haystack(doc) for doc in shards[shard["data"]]])
+               for shard in head["docs"]["shards"]}
+    for query in QUERIES:
+        terms = split_page.evaluate("query => SpeechsiteSearch.parseQuery(query)", query)
+        loads = split_page.evaluate("async query => { fresh(); await answers(query); return loads }", query)
+        holding = {path for path, docs in shards.items()
+                   if any(term in haystack(doc) for doc in docs for term in terms)}
+        admitted = {path for path, shard_filter in filters.items() if any(map(shard_filter.may_contain, terms))}
+        assert holding <= set(loads) == admitted, query  # the engine reads the filters as search_index.py wrote them
+        assert len(loads) == len(set(loads))
+    assert split_page.evaluate("async () => { fresh(); await answers('温阅井'); return loads }") == []
+
+
+def test_shards_that_may_hold_every_term_load_first(split_page, seed_split):
+    """习近平 is in every shard, 于都 in one: the weight of each term needs every shard, a match only that one."""
+    _, head, shards = seed_split
+    loads = split_page.evaluate("async () => { fresh(); await answers('习近平 于都'); return loads }")
+    both = [path for path in loads
+            if all(ShardFilter.of([haystack(doc) for doc in shards[path]]).may_contain(t) for t in ("习近平", "于都"))]
+    assert loads[:len(both)] == both and len(both) < len(loads) == len(shards)
+
+
+def test_the_engine_finds_in_each_shards_filter_every_run_of_characters_of_its_texts(split_page, seed_split):
+    _, head, shards = seed_split
+    refused = split_page.evaluate("""([head, shards]) => head.docs.shards.flatMap(shard => {
+      const filter = new SpeechsiteSearch.ShardFilter(shard.filter, head.docs.filter_hashes)
+      return new SpeechsiteSearch.Engine(shards[shard.data]).docs.flatMap(doc => {
+        const refused = []
+        for (let length = 1; length <= 4; length++)
+          for (let i = 0; i + length <= doc.haystack.length; i++)
+            if (!filter.mayContain(doc.haystack.slice(i, i + length)))
+              refused.push(doc.haystack.slice(i, i + length))
+        return refused
+      })
+    })""", [head, shards])
+    assert refused == []
+
+
+@pytest.mark.parametrize("text", ["全县ＧＤＰ增长，Rcep", "常委 会议\u3000听取\u200b了\n汇报\ufeff\u00a0", "ΣΑΣ İstanbul Kelvin\u212a",
+                                  "𐐀𝐀x", "Ⅻ ⓐⒶ ǅ"])
+def test_the_engine_folds_text_as_search_index_py_does(engine_page, text):
+    """The filters and the speeches' lengths in a split index's head are computed in Python on text folded alike."""
+    units = engine_page.evaluate("text => SpeechsiteSearch.fold(text).split('').map(c => c.charCodeAt(0))", text)
+    assert units == [ord(unit) for unit in fold(text)]
+
+
+def test_while_shards_load_what_is_loaded_answers_first_and_all_of_them_last(split_page, seed_split):
+    _, head, shards = seed_split
+    held = next(path for path, docs in shards.items() if any("发展" in haystack(doc) for doc in docs))
+    split_page.evaluate("held => { fresh([held]); window.pending = answers('发展') }", held)
+    split_page.wait_for_timeout(300)  # more than FIRST_ANSWER_MS
+    first = split_page.evaluate("() => split.engine.search('发展')")
+    split_page.evaluate("() => release()")
+    answers, whole = split_page.evaluate("async () => [await pending, whole.search('发展')]")
+    assert answers == [first, whole]
+    assert 0 < len(first["items"]) < len(whole["items"])
+
+
+def test_answers_to_an_earlier_query_are_dropped(split_page, seed_split):
+    _, head, shards = seed_split
+    held = next(path for path, docs in shards.items() if any("于都" in haystack(doc) for doc in docs))
+    answers = split_page.evaluate("""async held => {
+      fresh([held])
+      const answers = []
+      const earlier = split.query("于都", result => answers.push(["于都", result.items.length]))
+      split.query("温阅井", result => answers.push(["温阅井", result.items.length]))
+      await new Promise(resolve => setTimeout(resolve, 300))
+      release()
+      await earlier
+      return answers
+    }""", held)
+    assert answers == [["温阅井", 0]]
+
+
+
+def test_a_shard_that_cannot_be_loaded_leaves_the_others_answering_and_is_tried_again(split_page, seed_split):
+    _, head, shards = seed_split
+    failing = next(path for path, docs in shards.items() if any("于都" in haystack(doc) for doc in docs))
+    answers, error, tries = split_page.evaluate("""async failing => {
+      fresh([], [failing])
+      const answers = []
+      const error = await split.query("抓 于都", result => answers.push(result.items.length)).catch(error => error.message)
+      await split.query("于都", () => {}).catch(() => {})
+      return [answers, error, loads.filter(path => path === failing).length]
+    }""", failing)
+    whole = split_page.evaluate("() => whole.search('抓 于都').items.length")
+    assert answers[-1] < whole and error == "cannot load " + failing and tries == 2

@@ -5,7 +5,8 @@
  * 2. From file://, Chromium refuses `new Worker()` for file URLs, and Material's own remedy (iframe-worker) would be
  *    fetched from unpkg.com. So there a small stand-in takes the worker's place: it loads the same engine with a
  *    <script> tag and answers Material's messages on the page, asynchronously, as a worker would. Material's bundle
- *    loads the index itself from search/search_index.js (it sets the global __index) and sends it in SETUP.
+ *    loads the index itself from search/search_index.js (it sets the global __index) and sends it in SETUP; the
+ *    files of a split index come from <script> tags too (see speechsite/search_index.py).
  */
 (function () {
   "use strict"
@@ -21,32 +22,47 @@
 
   const workerUrl = new URL(config.search, location.href).href
   const engineUrl = new URL("search-engine.js", workerUrl).href   /* where the worker's importScripts finds it */
+  const siteUrl = new URL("../../", workerUrl)   /* the worker is assets/speechsite/search-worker.js in the site */
   const NativeWorker = window.Worker
 
-  /** Loads the engine once, with a <script> tag; resolves when SpeechsiteSearch is defined. */
-  let engine
-  function loadEngine() {
-    engine = engine || new Promise((resolve, reject) => {
+  /** Runs a script with a <script> tag; resolves once it has run. */
+  function runScript(url) {
+    return new Promise((resolve, reject) => {
       const tag = document.createElement("script")
-      tag.src = engineUrl
-      tag.onload = () => resolve(window.SpeechsiteSearch)
-      tag.onerror = () => reject(new Error("speechsite search: cannot load " + engineUrl))
+      tag.src = url
+      tag.onload = () => resolve(tag)
+      tag.onerror = () => reject(new Error("speechsite search: cannot load " + url))
       document.head.appendChild(tag)
     })
+  }
+
+  /** Loads the engine once; resolves when SpeechsiteSearch is defined. */
+  let engine
+  function loadEngine() {
+    engine = engine || runScript(engineUrl).then(() => window.SpeechsiteSearch)
     return engine
+  }
+
+  /** A shard of a split index (speechsite/search_index.py): its script files its docs under its own path. */
+  function loadIndexFile(file) {
+    return runScript(new URL(file.script, siteUrl).href).then(tag => {
+      const content = window.__speechsiteShards[file.script]
+      delete window.__speechsiteShards[file.script]
+      tag.remove()
+      return content
+    })
   }
 
   /** What Material needs of a Worker: postMessage, and "message" events (it listens with addEventListener). */
   class PageWorker extends EventTarget {
     constructor() {
       super()
-      this.answer = loadEngine().then(search => search.handler())
+      const reply = message => this.dispatchEvent(new MessageEvent("message", { data: message }))
+      this.answer = loadEngine().then(search => search.handler(reply, loadIndexFile))
     }
 
     postMessage(message) {
-      this.answer.then(answer => setTimeout(() => {
-        this.dispatchEvent(new MessageEvent("message", { data: answer(message) }))
-      }))
+      this.answer.then(answer => setTimeout(() => answer(message)))
     }
 
     terminate() {}

@@ -4,6 +4,18 @@
  */
 importScripts("search-engine.js")
 
-const answer = self.SpeechsiteSearch.handler()
+const SITE = new URL("../../", location.href)   /* this file is assets/speechsite/search-worker.js in the site */
 
-addEventListener("message", event => postMessage(answer(event.data)))
+/** A shard of a split index (speechsite/search_index.py): its docs, as JSON. */
+function load(file) {
+  const url = new URL(file.data, SITE)
+  return fetch(url).then(response => {
+    if (!response.ok)
+      throw new Error("speechsite search: cannot load " + url + " (" + response.status + ")")
+    return response.json()
+  })
+}
+
+const answer = self.SpeechsiteSearch.handler(message => postMessage(message), load)
+
+addEventListener("message", event => answer(event.data))
