@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -253,21 +254,21 @@ def _locations(site: Site, pages: list[str]) -> list[str]:
     return [location(page) for page in pages]
 
 
-def open_a_result(browser, site: Site, query: str) -> str:
-    """Search, open the first result, and return the title of the page it opens (a --full build has every page)."""
+def open_first_result(browser, site: Site, query: str, pages: list[str]) -> str:
+    """Search, wait for the complete answer (`pages`), open the first result (a --full build has every page), and
+    say which page opened."""
     with served(site) as home:
         context = browser.new_context()
+        context.add_init_script(RECORD_ANSWERS_JS)
         page = context.new_page()
         open_search(page, home)
-        box = page.locator("[data-md-component=search-query]")
-        box.fill(query)
-        box.press("End")
-        page.locator(".md-search-result__item").first.wait_for(timeout=60_000)
+        page.evaluate(TIMED_QUERY_JS, {"query": query, "expected": _locations(site, pages), "settle": 20_000})
         page.locator(".md-search-result__item > a").first.click()
         page.wait_for_load_state()
-        title = page.locator("article h1").first.inner_text()
+        opened = page_of(urllib.parse.urlsplit(page.url.removeprefix(home.removesuffix("index.html"))).path)
+        title = page.locator("article h1").first.inner_text().rstrip("¶")
         context.close()
-    return title
+    return f"opened {opened} ({'the first of the complete answer' if opened == pages[0] else 'NOT the first'}): {title}"
 
 
 def report(runs: list[Run], sizes: dict[str, tuple[int, int, int, int]], queries: int) -> str:
@@ -330,8 +331,8 @@ def main(argv: list[str]) -> int:
         print(f"{len(made.text):,} characters ({len(made.text) / len(SEED.read_text(encoding='utf-8')):.1f}x the "
               f"seed), {len(compilation.speeches):,} speeches; split in {time.perf_counter() - started:.0f} s",
               flush=True)
-        hosted = search_index(compilation, lambda uri: "./" if uri == "index.md" else uri.removesuffix(".md") + "/")
-        offline = search_index(compilation, lambda uri: uri.removesuffix(".md") + ".html")
+        hosted = search_index([compilation], lambda uri: "./" if uri == "index.md" else uri.removesuffix(".md") + "/")
+        offline = search_index([compilation], lambda uri: uri.removesuffix(".md") + ".html")
         started = time.perf_counter()
         sites = build_sites(scratch, synthetic if args.full else SEED)
         print(f"built the {'synthetic' if args.full else 'seed'}'s sites in {time.perf_counter() - started:.0f} s",
@@ -346,11 +347,12 @@ def main(argv: list[str]) -> int:
             reference = reference_order(browser, hosted["docs"], queries)
             runs = [measure(browser, site, queries, expected, reference, warm)
                     for site in sites for warm in (False, True)]
-            opened = [open_a_result(browser, site, queries[0]) for site in sites] if args.full else []
+            opened = [open_first_result(browser, site, queries[0], reference[queries[0]]) for site in sites
+                      if args.full]
             browser.close()
     print(report(runs, sizes, len(queries)))
-    for site, title in zip(sites, opened):
-        print(f"{site.protocol}: the first result for {queries[0]} opened the page titled {title}")
+    for site, outcome in zip(sites, opened):
+        print(f"{site.protocol}: the first result for {queries[0]} {outcome}")
     if args.json:
         args.json.write_text(json.dumps([{"protocol": run.site.protocol, "warm": run.warm, "head_bytes": run.head_bytes,
                                           "results": [asdict(r) for r in run.results]} for run in runs],

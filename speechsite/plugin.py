@@ -117,7 +117,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         handwritten = [f.src_uri for f in files.documentation_pages() if f.src_uri not in pages]
         config.nav = site_nav(self.compilations, pages) + sorted(handwritten)
         if self.config.search:
-            self.search_index = search_index(self.compilations[0], lambda uri: files.get_file_from_path(uri).url)
+            self.search_index = search_index(self.compilations, lambda uri: files.get_file_from_path(uri).url)
         return files
 
     def on_page_markdown(self, markdown, page, config, files):

@@ -50,25 +50,27 @@ _SPACES = re.compile("[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u2
 _FULL_WIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
 
-def search_index(compilation: Compilation, url_of: Callable[[str], str]) -> dict:
-    """The index of a compilation's pages; ``url_of`` maps a source path (``speeches/01.md``) to its site URL.
+def search_index(compilations: list[Compilation], url_of: Callable[[str], str]) -> dict:
+    """The index of the compilations' pages; ``url_of`` maps a source path (``speeches/01.md``) to its site URL.
 
     ``docs`` holds, in TOC order, for a speech with text ``{"title", "location", "paragraphs"}`` where each paragraph
     is ``[anchor, text, heading_level]``, and for a TOC entry without text ``{"title", "location"}`` pointing at the
-    entry on the home page (``#toc-NN``, see templates/pages/index.md.j2). ``config`` is what Material's own bundle
-    reads from the index (the highlighter's separator).
+    entry on its TOC page (``#toc-NN``, see templates/pages/index.md.j2). Titles are as displayed (duplicate TOC
+    titles carry their number). On a site with several compilations every doc also names its ``collection``, which
+    the engine shows with each result. ``config`` is what Material's own bundle reads from the index.
     """
-    home = url_of("index.md")
     docs = []
-    for speech in compilation.speeches:
-        if speech.has_text:
-            docs.append({
-                "title": speech.title,
-                "location": url_of(speech_path(speech)),
-                "paragraphs": [[p.anchor, p.text, p.heading_level] for p in speech.paragraphs],
-            })
-        else:
-            docs.append({"title": speech.title, "location": f"{home}#toc-{speech.slug}"})
+    for compilation in compilations:
+        toc_page = url_of(compilation.page_path("index.md"))
+        titles = compilation.analysis.display_titles if compilation.analysis else {}
+        collection = {"collection": compilation.title} if len(compilations) > 1 else {}
+        for speech in compilation.speeches:
+            title = titles.get(speech.number, speech.title)
+            if speech.has_text:
+                docs.append({"title": title, "location": url_of(speech_path(speech)), **collection,
+                             "paragraphs": [[p.anchor, p.text, p.heading_level] for p in speech.paragraphs]})
+            else:
+                docs.append({"title": title, "location": f"{toc_page}#toc-{speech.slug}", **collection})
     return {"config": {"separator": HIGHLIGHT_SEPARATOR}, "docs": docs}
 
 

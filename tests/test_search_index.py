@@ -43,7 +43,7 @@ def compilation() -> Compilation:
 
 
 def test_a_speech_with_text_is_its_title_and_its_paragraphs_as_shown(compilation):
-    speech = search_index(compilation, directory_urls)["docs"][0]
+    speech = search_index([compilation], directory_urls)["docs"][0]
     assert speech == {
         "title": "在于都县工商联大会上的讲话",
         "location": "speeches/01/",
@@ -56,17 +56,17 @@ def test_a_speech_with_text_is_its_title_and_its_paragraphs_as_shown(compilation
 
 
 def test_a_title_without_text_points_at_its_entry_on_the_home_page(compilation):
-    entry = search_index(compilation, directory_urls)["docs"][1]
+    entry = search_index([compilation], directory_urls)["docs"][1]
     assert entry == {"title": "在全市森林防火工作推进会议上的讲话", "location": "./#toc-12"}
-    assert search_index(compilation, html_urls)["docs"][1]["location"] == "index.html#toc-12"
+    assert search_index([compilation], html_urls)["docs"][1]["location"] == "index.html#toc-12"
 
 
 def test_locations_follow_the_sites_url_style(compilation):
-    assert search_index(compilation, html_urls)["docs"][0]["location"] == "speeches/01.html"
+    assert search_index([compilation], html_urls)["docs"][0]["location"] == "speeches/01.html"
 
 
 def test_the_files_hold_the_same_index_as_json_and_as_a_script_setting_a_global(compilation):
-    index = search_index(compilation, directory_urls)
+    index = search_index([compilation], directory_urls)
     files = index_files(index)
     assert set(files) == {INDEX_JSON, INDEX_SCRIPT}
     assert json.loads(files[INDEX_JSON]) == index
@@ -76,14 +76,15 @@ def test_the_files_hold_the_same_index_as_json_and_as_a_script_setting_a_global(
 
 
 def test_chinese_text_is_written_as_utf8_not_as_escapes(compilation):
-    data = index_files(search_index(compilation, directory_urls))[INDEX_JSON]
+    data = index_files(search_index([compilation], directory_urls))[INDEX_JSON]
     assert "于都县工商联" in data  # 3 bytes a character in UTF-8; an escape would take 6
 
 
 def test_the_seed_index_holds_every_toc_entry_and_all_text_with_little_overhead(seed_compilation):
-    index = search_index(seed_compilation, directory_urls)
+    index = search_index([seed_compilation], directory_urls)
     docs = index["docs"]
-    assert [doc["title"] for doc in docs] == [speech.title for speech in seed_compilation.speeches]
+    assert [doc["title"] for doc in docs] == [seed_compilation.analysis.display_titles[s.number]
+                                              for s in seed_compilation.speeches]  # duplicates carry their number
     assert sum("paragraphs" in doc for doc in docs) == 19
     assert [doc["location"] for doc in docs if "paragraphs" not in doc][0] == "./#toc-20"
     shown = [p.text for speech in seed_compilation.speeches for p in speech.paragraphs]
@@ -99,20 +100,20 @@ def test_a_build_writes_our_index_in_place_of_materials(tmp_path, project_dir, s
     config = load_config(config_file=str(project_dir / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
     build(config)
     written = json.loads((tmp_path / "site" / INDEX_JSON).read_text(encoding="utf-8"))
-    assert written == search_index(seed_compilation, directory_urls)
+    assert written == search_index([seed_compilation], directory_urls)
     script = (tmp_path / "site" / INDEX_SCRIPT).read_text(encoding="utf-8")
     assert json.loads(script.removeprefix("var __index = ").rstrip().removesuffix(";")) == written
 
 
 def test_the_seed_index_is_small_enough_to_stay_one_file(seed_compilation):
-    data = index_files(search_index(seed_compilation, directory_urls))
+    data = index_files(search_index([seed_compilation], directory_urls))
     assert set(data) == {INDEX_JSON, INDEX_SCRIPT}
     assert len(data[INDEX_JSON].encode()) < SHARD_BYTES / 2
 
 
 @pytest.fixture(scope="module")
 def seed_index(seed_compilation) -> dict:
-    return search_index(seed_compilation, directory_urls)
+    return search_index([seed_compilation], directory_urls)
 
 
 def test_a_large_index_is_split_into_runs_of_docs_that_hold_every_doc_once(seed_index):
@@ -176,3 +177,19 @@ def test_a_shards_filter_rules_out_most_terms_it_does_not_hold(seed_index):
 ])
 def test_fold_is_the_engines_fold(text, folded):
     assert fold(text) == folded
+
+
+def test_several_compilations_are_searched_together_and_named(seed_compilation, tmp_path):
+    import copy
+
+    other = copy.deepcopy(seed_compilation)
+    other.title = "另一部汇编"
+    first, second = copy.deepcopy(seed_compilation), other
+    first.place_under("first")
+    second.place_under("second")
+    docs = search_index([first, second], lambda uri: uri.removesuffix(".md") + "/")["docs"]
+    assert len(docs) == 2 * len(seed_compilation.speeches)
+    assert docs[0]["collection"] == seed_compilation.title and docs[-1]["collection"] == "另一部汇编"
+    assert docs[0]["location"] == "first/speeches/01/" and docs[-1]["location"] == "second/index/#toc-59"
+    assert [d["title"] for d in docs if d["title"].startswith("在市委政协工作会议上的讲话")][:2] == [
+        "在市委政协工作会议上的讲话（第22篇）", "在市委政协工作会议上的讲话（第25篇）"]

@@ -137,7 +137,7 @@ QUERIES = ["于都", "到位、物资到", "政协 数量", "gdp", "ＧＤＰ", 
 @pytest.fixture(scope="module")
 def seed_split(seed_compilation):
     """The seed's index whole, and split into about ten shards: (docs, head, {shard's data path: its docs})."""
-    index = search_index(seed_compilation, directory_urls)
+    index = search_index([seed_compilation], directory_urls)
     files = index_files(index, SMALL_SHARDS)
     head = json.loads(files["search/search_index.json"])
     shards = {shard["data"]: json.loads(files[shard["data"]]) for shard in head["docs"]["shards"]}

@@ -80,8 +80,9 @@
    * run on from one paragraph into the next, as it does in the page's text.
    */
   class Document {
-    constructor({ title, location, paragraphs }, order) {
+    constructor({ title, location, paragraphs, collection }, order) {
       this.title = title
+      this.collection = collection    /* on a site with several compilations: the one this document belongs to */
       this.location = location
       this.order = order
       this.hasText = Array.isArray(paragraphs)
@@ -254,11 +255,13 @@
       const shown = {}
       for (const term of terms)
         shown[doc.shownAt(doc.haystack.indexOf(term), term.length)] = true
+      const collection = doc.collection ? [doc.collection] : []   /* Material shows tags with the title */
+      const tags = collection.length ? { tags: collection } : {}
       if (!doc.hasText)
-        return [{ location: doc.location, title, text: "", tags: [NO_TEXT], score, terms: shown }]
+        return [{ location: doc.location, title, text: "", tags: [...collection, NO_TEXT], score, terms: shown }]
       const hits = terms.map(term => doc.haystack.indexOf(term, body)).filter(at => at >= 0)
       if (!hits.length) {
-        return [{ location: doc.location, title, text: snippet(doc.unit(1), terms, 0), score, terms: shown }]
+        return [{ location: doc.location, title, text: snippet(doc.unit(1), terms, 0), ...tags, score, terms: shown }]
       }
       const first = Math.min(...hits)
       const unit = doc.unitAt(first)
@@ -273,7 +276,7 @@
           score,
           terms: shown
         },
-        { location: doc.location, title, text: "", score: 0, terms: shown }
+        { location: doc.location, title, text: "", ...tags, score: 0, terms: shown }
       ]
     }
 
