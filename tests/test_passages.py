@@ -1,24 +1,13 @@
 """Shared passages: 15+ characters in two speeches, punctuation ignored, set phrases left out, linked both ways."""
 
-from pathlib import Path
-
 import pytest
+from builders import compilation_of
 
-from speechsite.model import Compilation, Paragraph, Speech, TocEntry
+from speechsite.model import Compilation
 from speechsite import passages
 from speechsite.passages import MIN_LENGTH, passages_by_paragraph, shared_passages
 
 SET_PHRASE = "以习近平新时代中国特色社会主义思想为指导"
-
-
-def compilation_of(*bodies: list[str]) -> Compilation:
-    """A compilation whose speech i (from 1) has the given paragraphs, anchored p1, p2, …"""
-    speeches = []
-    for number, texts in enumerate(bodies, start=1):
-        paragraphs = [Paragraph(text, number * 100 + index, text, anchor=f"p{index}")
-                      for index, text in enumerate(texts, start=1)]
-        speeches.append(Speech(TocEntry(number, f"第{number}篇", number), paragraphs, title=f"第{number}篇"))
-    return Compilation(Path("sample.txt"), "汇编", speeches, [], [])
 
 
 def spans(compilation: Compilation, passage) -> tuple[str, str]:

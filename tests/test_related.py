@@ -1,10 +1,8 @@
 """Related speeches: three to five per speech, ranked by shared characteristic words, never by boilerplate."""
 
-from pathlib import Path
-
 import pytest
+from builders import compilation_of
 
-from speechsite.model import Compilation, Paragraph, Speech, TocEntry
 from speechsite import related
 from speechsite.related import related_speeches
 from speechsite.words import term_weights
@@ -14,16 +12,6 @@ FOREST = "今冬明春森林防火形势严峻，护林员要加强巡山，严�
 SCHOOL = "全市中小学要落实课后服务，教师要减轻学生作业负担，推进义务教育均衡发展和校园安全。"
 FARMS = "高标准农田建设要抓紧，种业振兴要加快，粮食播种面积要稳定，农机补贴要落实到户。"
 HARBOUR = "港口航道疏浚要加快，集装箱吞吐量要提升，船舶靠泊效率要提高，海关通关要便利。"
-
-
-def compilation_of(*bodies: list[str]) -> Compilation:
-    """A compilation whose speech i (from 1) has the given paragraphs."""
-    speeches = []
-    for number, texts in enumerate(bodies, start=1):
-        paragraphs = [Paragraph(text, number * 100 + index, text, anchor=f"p{index}")
-                      for index, text in enumerate(texts, start=1)]
-        speeches.append(Speech(TocEntry(number, f"第{number}篇讲话", number), paragraphs, title=f"第{number}篇讲话"))
-    return Compilation(Path("sample.txt"), "汇编", speeches, [], [])
 
 
 def test_speeches_on_one_subject_are_related_first():
