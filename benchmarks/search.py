@@ -183,17 +183,23 @@ def page_key(url: str) -> str:
     return re.sub(r"(/index)?\.html$", "", path).rstrip("/")
 
 
-def measure(browser, site: Site, queries: list[str]) -> Run:
-    run = Run(site)
+def local_only_context(browser, outside_requests: list[str]):
+    """A browser context whose requests to any other host are blocked and recorded in ``outside_requests``."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
 
     def route(request_route):
         if request_route.request.url.startswith(LOCAL_PREFIXES):
             return request_route.continue_()
-        run.outside_requests.append(request_route.request.url)
+        outside_requests.append(request_route.request.url)
         return request_route.abort()
 
     context.route("**/*", route)
+    return context
+
+
+def measure(browser, site: Site, queries: list[str]) -> Run:
+    run = Run(site)
+    context = local_only_context(browser, run.outside_requests)
     page = context.new_page()
     page.on("pageerror", lambda error: run.page_errors.append(str(error)))
     with served(site) as home:

@@ -37,7 +37,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from scale import RUNS_PER_SPEECH, SEED_SPEECHES  # noqa: E402
-from search import CHROMIUM, CHROMIUM_ARGS, LOCAL_PREFIXES, Site, fold, query_terms, served  # noqa: E402
+from search import CHROMIUM, CHROMIUM_ARGS, Site, fold, local_only_context, query_terms, served  # noqa: E402
 from synthetic import SEED, make  # noqa: E402
 
 from speechsite.pipeline import build_compilation  # noqa: E402
@@ -198,15 +198,7 @@ def measure(browser, site: Site, queries: list[str], expected: dict[str, set[str
              for path in (site.folder / "search" / "shards").glob("*")}
     with served(site) as home:
         def new_page():
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-
-            def route(request_route):
-                if request_route.request.url.startswith(LOCAL_PREFIXES):
-                    return request_route.continue_()
-                run.outside_requests.append(request_route.request.url)
-                return request_route.abort()
-
-            context.route("**/*", route)
+            context = local_only_context(browser, run.outside_requests)
             context.add_init_script(RECORD_ANSWERS_JS)
             page = context.new_page()
             page.on("pageerror", lambda error: run.page_errors.append(str(error)))
