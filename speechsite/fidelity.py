@@ -84,7 +84,8 @@ def check_page(compilation: Compilation, speech: Speech, html: str) -> None:
     """Raise InputError naming the source line of the first paragraph whose text on the rendered page is not the
     paragraph's text (a template or Markdown that altered, dropped or added text)."""
     parser = _ParagraphTexts()
-    parser.feed(html)
+    start, end = html.find("<article"), html.rfind("</article>")
+    parser.feed(html[start:end] if 0 <= start < end else html)  # the speech is in the article; skip the navigation
     for paragraph in speech.paragraphs:
         shown = parser.texts.get(paragraph.anchor)
         if shown is None or shown.strip() != paragraph.text:
