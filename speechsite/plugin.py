@@ -27,13 +27,18 @@ from .overrides import override_path
 from .pipeline import build_compilation, decision_report
 from .reproducible import gzip_sitemap, source_date, source_date_epoch
 from .search_index import index_files, search_index
-from .write import COMPILED_TEMPLATES, PageWriter, speech_path
+from .template_cache import COMPILED_TEMPLATES, FOLDER as TEMPLATE_CACHE_FOLDER
+from .theme import tune_theme
+from .write import PageWriter, speech_path
 
 log = logging.getLogger("mkdocs.plugins.speechsite")
 NAV_SECTION_SIZE = 100
 """Speeches per navigation section: every page carries the navigation, so a long flat list would grow the site
 with the square of the number of speeches."""
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+UNUSED_THEME_FILES = re.compile(r"assets/javascripts/(lunr/|workers/search\.)|\.map$")
+"""Theme files no page loads when our engine answers the search box: Material's search worker and its lunr language
+files (1 MB), and source maps (1.3 MB, for Material's developers). Left out, the offline zip is 60% smaller."""
 
 
 class SpeechSiteConfig(Config):
@@ -73,8 +78,11 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             raise PluginError(f"no compilation matches {', '.join(patterns)}; put a .txt file in seeds/")
         return paths
 
+    @event_priority(100)  # before Material's search plugin, which makes an environment of the theme in its on_config
     def on_config(self, config):
         self.project_dir = Path(config.config_file_path).resolve().parent
+        COMPILED_TEMPLATES.use_folder(self.project_dir / TEMPLATE_CACHE_FOLDER)
+        tune_theme(config.theme)
         try:
             source_date_epoch()  # MkDocs reads it too, and would fail on a bad value with a traceback
         except InputError as error:
@@ -105,6 +113,9 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
+        if self.config.search:
+            for unused in [file for file in files if UNUSED_THEME_FILES.search(file.src_uri)]:
+                files.remove(unused)
         writer = PageWriter(self.project_dir / self.config.templates)
         pages = writer.render_site_pages(self.compilations, config.use_directory_urls)
         for compilation in self.compilations:
@@ -138,7 +149,6 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         return _name_search_dialog(output_content)  # the 404 page
 
     def on_env(self, env, config, files):
-        env.bytecode_cache = COMPILED_TEMPLATES  # Material's templates compile once per process, not once per build
         env.globals["source_date"] = source_date()  # templates/theme/sitemap.xml prints it as <lastmod>
         return env
 

@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import jinja2
-import jinja2.bccache
 from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
@@ -19,6 +18,7 @@ from .metadata import LEVEL_LABELS, SpeechMetadata
 from .model import Compilation, Paragraph, Speech
 from .passages import ParagraphPassages
 from .stats import compilation_stats
+from .template_cache import COMPILED_TEMPLATES
 
 # Exactly Python-Markdown's backslash-escapable characters (others would keep their backslash); < > & " ' are
 # escaped as HTML entities afterwards.
@@ -108,25 +108,6 @@ def speech_path(speech: Speech) -> str:
     collection's folder on a site with several compilations."""
     path = f"speeches/{speech.slug}.md"
     return f"{speech.collection}/{path}" if speech.collection else path
-
-
-class _MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept in memory, keyed by Jinja on template name and source checksum (so an edited template
-    is compiled again): the offline build after the hosted one, and every rebuild while serving, reuse the ~0.4 s
-    that compiling Material's templates and ours costs. Shared by the theme's environment and PageWriter's."""
-
-    def __init__(self):
-        self.compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-COMPILED_TEMPLATES = _MemoryBytecodeCache()
 
 
 class PageWriter:
