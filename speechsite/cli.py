@@ -16,6 +16,7 @@ from mkdocs.exceptions import MkDocsException
 
 from .errors import InputError, display_path
 from .model import Compilation
+from .parallel import ChildFailed, alongside, can_fork
 from .pipeline import build_compilation, decision_report
 from .reproducible import source_date_epoch, zip_folder
 from .write import speech_path
@@ -39,7 +40,7 @@ def run(args) -> int:
 
 def describe(error: Exception) -> str:
     """The one line a user sees for an error."""
-    if isinstance(error, (InputError, MkDocsException)):
+    if isinstance(error, (InputError, MkDocsException, ChildFailed)):
         return str(error).strip() or type(error).__name__
     if isinstance(error, OSError):
         return f"{error.strerror or error}: {error.filename}" if error.filename else str(error)
@@ -61,9 +62,17 @@ def build(seeds: list[Path], site_dir: Path, offline_dir: Path, dist_dir: Path, 
     zip_path = dist_dir.resolve() / f"{compilations[0].source.stem}-offline.zip"
     with ExitStack() as stack:
         staged = {target: _staging_path(stack, target) for target in (site_dir, offline_dir, zip_path)}
-        _build_site(compilations, staged[site_dir], strict, site_url=site_url)
-        _build_site(compilations, staged[offline_dir], strict, offline=True)
-        zip_folder(staged[offline_dir], staged[zip_path], root=zip_path.stem)
+
+        def build_offline() -> None:
+            _build_site(compilations, staged[offline_dir], strict, offline=True)
+            zip_folder(staged[offline_dir], staged[zip_path], root=zip_path.stem)
+
+        if can_fork():  # the two renders are independent: on two cores the offline one costs no wall time
+            with alongside(build_offline, describe):
+                _build_site(compilations, staged[site_dir], strict, site_url=site_url)
+        else:
+            _build_site(compilations, staged[site_dir], strict, site_url=site_url)
+            build_offline()
         for target, path in staged.items():
             _swap_in(path, target)
     hosted, offline = display_path(site_dir), display_path(offline_dir)
