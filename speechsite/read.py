@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from .errors import InputError
@@ -10,6 +11,8 @@ from .model import SourceLine
 
 # Tried in order after the byte-order marks; GB18030 is a superset of GBK and GB2312.
 FALLBACK_ENCODINGS = ("utf-8", "gb18030")
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+"""Control characters but tab, line feed, form feed and carriage return."""
 
 
 def read_lines(path: Path) -> list[SourceLine]:
@@ -50,5 +53,4 @@ def decode(data: bytes, path: Path) -> str:
 
 def _looks_binary(text: str) -> bool:
     """Control characters other than tab and line ends are a sign of binary data decoded by accident."""
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
-    return controls > max(8, len(text) // 1000)
+    return len(CONTROL_CHARACTER.findall(text)) > max(8, len(text) // 1000)

@@ -167,7 +167,8 @@ class _GapEvidence:
 
 
 class _TitleScores:
-    """How well each TOC title matches each block, from the title's distinctive character pairs."""
+    """How well each TOC title matches each block, from the title's distinctive character pairs: ``body[b, k]`` and
+    ``opening[b, k]`` for block b and entry k."""
 
     def __init__(self, paragraphs: list[Paragraph], toc: list[TocEntry], starts: list[int]):
         n, blocks = len(paragraphs), len(starts)
@@ -177,11 +178,16 @@ class _TitleScores:
         for index, paragraph in enumerate(paragraphs):
             for pair in _pairs(paragraph.text) & wanted:
                 postings[pair].append(index)
-        block_of = np.searchsorted(np.array(starts), np.arange(n), side="right") - 1
-        window_of = {}  # pair → which blocks have it in their opening paragraphs
-        self.body = np.zeros((len(toc), blocks))
-        self.opening = np.zeros((len(toc), blocks))
+        starts_array = np.array(starts)
+        block_of = np.searchsorted(starts_array, np.arange(n), side="right") - 1
+        # Per pair, once however many titles share it, and sparse: the blocks it occurs in (with how many of their
+        # paragraphs have it), and the blocks whose opening paragraphs have it.
+        in_blocks: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        in_openings: dict[str, np.ndarray] = {}
+        self.body = np.zeros((blocks, len(toc)))
+        self.opening = np.zeros((blocks, len(toc)))
         self.opening_pairs: list[dict[str, np.ndarray]] = []
+        """Per entry: each of its title's pairs → the blocks (sorted) whose opening has it, for the report."""
         for k, pairs in enumerate(self.title_pairs):
             # Pairs absent from the text still count in the total: a title whose one common pair is found is a
             # weak match, not a perfect one.
@@ -194,21 +200,29 @@ class _TitleScores:
                 self.opening_pairs.append(shown)
                 continue
             for pair, weight in weights.items():
-                where = np.array(postings[pair])
-                self.body[k] += weight / total * np.bincount(block_of[where], minlength=blocks)
-                if pair not in window_of:
-                    window_of[pair] = _in_opening_window(where, np.array(starts))
-                self.opening[k] += weight / total * window_of[pair]
-                shown[pair] = window_of[pair]
+                if pair not in in_blocks:
+                    where = np.array(postings[pair])
+                    in_blocks[pair] = np.unique(block_of[where], return_counts=True)
+                    in_openings[pair] = np.flatnonzero(_in_opening_window(where, starts_array))
+                found, counts = in_blocks[pair]
+                self.body[found, k] += weight / total * counts
+                self.opening[in_openings[pair], k] += weight / total
+                shown[pair] = in_openings[pair]
             self.opening_pairs.append(shown)
         self.opening *= TITLE_IN_OPENING
         # A paragraph speaks for a title as far as it matches that title better than the average title: text
         # assigned to a title it does not mention costs, whatever share of the compilation it makes up.
-        self.body = TITLE_IN_BODY * (self.body - self.body.mean(axis=0))
+        self.body -= self.body.mean(axis=1, keepdims=True)
+        self.body *= TITLE_IN_BODY
 
     def reasons(self, k: int, block: int) -> list[str]:
-        shared = [pair for pair, present in self.opening_pairs[k].items() if present[block]]
+        shared = [pair for pair, openings in self.opening_pairs[k].items() if _contains(openings, block)]
         return ["title words in opening: " + " ".join(shared)] if shared else []
+
+
+def _contains(sorted_values: np.ndarray, value: int) -> bool:
+    at = int(np.searchsorted(sorted_values, value))
+    return at < len(sorted_values) and sorted_values[at] == value
 
 
 def _in_opening_window(paragraph_indexes: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -222,7 +236,7 @@ def _in_opening_window(paragraph_indexes: np.ndarray, starts: np.ndarray) -> np.
 class _Alignment:
     """The best monotone alignment of blocks to entries, and the best totals with and without each boundary.
 
-    Scores of a segment of entry k over blocks [a, b): opening[k, a] + Σ body[k, a..b). Each boundary adds its local
+    Scores of a segment of entry k over blocks [a, b): opening[a, k] + Σ body[a..b, k]. Each boundary adds its local
     score; each skipped entry (before the first body or between two) costs SKIPPED_ENTRY; entries after the last
     body are free.
     """
@@ -247,25 +261,23 @@ class _Alignment:
             else:
                 new = local[b + 1] + _best_later_entry(start_score[b + 1], ramp)
                 following = new if forced[b + 1] else np.maximum(cont[b + 1], new)
-            cont[b] = body[:, b] + following
-            start_score[b] = np.where(allowed[b], opening[:, b] + cont[b], NEG_INF)
+            cont[b] = body[b] + following
+            start_score[b] = np.where(allowed[b], opening[b] + cont[b], NEG_INF)
         self.best = float(np.max(start_score[0] - ramp))
 
-        # Forward: open_[b, k] = best of blocks ..b when block b lies in a segment of entry k.
-        open_ = np.full((blocks, m), NEG_INF)
-        before_start = np.full((blocks, m), NEG_INF)  # best of blocks ..b-1 before a segment of entry k starts at b
+        # Forward, one row at a time (the totals below are all it is for): open_row[k] = best of blocks ..b when
+        # block b lies in a segment of entry k; before_start[k] = best of blocks ..b-1 before a segment of entry k
+        # starts at b. best_with[b] and best_without[b]: best totals with and without a boundary before block b.
+        self.best_with, self.best_without = [], [NEG_INF]
+        open_row = np.full(m, NEG_INF)
         for b in range(blocks):
-            if b == 0:
-                before_start[b] = -ramp
-            else:
-                before_start[b] = local[b] + _best_earlier_entry(open_[b - 1], ramp)
-            started = np.where(allowed[b], opening[:, b] + before_start[b], NEG_INF)
-            carried = open_[b - 1] if b and not forced[b] else np.full(m, NEG_INF)
-            open_[b] = body[:, b] + np.maximum(carried, started)
-
-        self.best_with = [float(np.max(before_start[b] + start_score[b])) for b in range(blocks)]
-        self.best_without = [NEG_INF] + [float(np.max(open_[b - 1] + cont[b])) if not forced[b] else NEG_INF
-                                         for b in range(1, blocks)]
+            before_start = -ramp if b == 0 else local[b] + _best_earlier_entry(open_row, ramp)
+            self.best_with.append(float(np.max(before_start + start_score[b])))
+            if b:
+                self.best_without.append(NEG_INF if forced[b] else float(np.max(open_row + cont[b])))
+            started = np.where(allowed[b], opening[b] + before_start, NEG_INF)
+            carried = open_row if b and not forced[b] else np.full(m, NEG_INF)
+            open_row = body[b] + np.maximum(carried, started)
         self.path = self._trace(start_score, cont, local, forced, ramp, blocks)
 
     @staticmethod
