@@ -5,9 +5,10 @@ Material's search box with our engine answering queries in headless Chromium, ov
   python benchmarks/search_scale.py [--scale 100] [--queries FILE] [--full] [--json OUT]
 
 The compilation comes from benchmarks/synthetic.py as in benchmarks/scale.py (19 speeches as long as the seed's for
-each time the seed: the seed's paragraphs recombined), split by the pipeline. By default the seed's site is built (hosted and offline) and the large index is put in place of the seed's: Material's
-real search box and our engine then answer over the large index without thousands of pages being built. With --full
-the synthetic compilation's own site is built with build.py (tens of minutes at 100x), and a result is opened.
+each time the seed: the seed's paragraphs recombined), split by the pipeline. By default the seed's site is built
+(hosted and offline) and the large index is put in place of the seed's: Material's real search box and our engine
+then answer over the large index without thousands of pages being built. With --full the synthetic compilation's
+own site is built with build.py (about a minute at 100x), and a result is opened.
 
 Prints the index's bytes (every file; what a page loads before any query; what each query loads), and per query,
 each in a fresh browser context (nothing cached) and again in one page that has answered all of them before: the

@@ -156,7 +156,9 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
     def on_post_build(self, config):
         gzip_sitemap(Path(config.site_dir))
         if self.search_index is not None:
-            for path, content in index_files(self.search_index).items():
+            # The hosted site is served over http, where only the JSON is read; the offline one also has the
+            # scripts that file:// needs, and keeps the JSON for when it is put on a server after all.
+            for path, content in index_files(self.search_index, scripts=self.config.offline).items():
                 write_file(content.encode("utf-8"), str(Path(config.site_dir) / path))
 
     def on_serve(self, server, config, builder):

@@ -74,20 +74,21 @@ def search_index(compilations: list[Compilation], url_of: Callable[[str], str]) 
     return {"config": {"separator": HIGHLIGHT_SEPARATOR}, "docs": docs}
 
 
-def index_files(index: dict, shard_bytes: int = SHARD_BYTES) -> dict[str, str]:
-    """{site-relative path: content} of the index files: the JSON, and the same as a script for file://; for an
-    index larger than ``shard_bytes``, the head in those two files and each shard as JSON and as a script."""
+def index_files(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool = True) -> dict[str, str]:
+    """{site-relative path: content} of the index files: the JSON, and with ``scripts`` the same as a script for
+    file://; for an index larger than ``shard_bytes``, the head in those files and each shard likewise."""
     data = _json(index)
     if len(data.encode()) <= shard_bytes:
-        return {INDEX_JSON: data, INDEX_SCRIPT: f"var __index = {data};\n"}
-    head, shards = split_index(index, shard_bytes)
-    head_data = _json(head)
-    files = {INDEX_JSON: head_data, INDEX_SCRIPT: f"var __index = {head_data};\n"}
-    for number, docs in enumerate(shards):
-        data, script = SHARD_JSON.format(number), SHARD_SCRIPT.format(number)
-        files[data] = _json(docs)
-        files[script] = f"{SHARDS_GLOBAL}[{_json(script)}] = {files[data]};\n"
-    return files
+        files = {INDEX_JSON: data, INDEX_SCRIPT: f"var __index = {data};\n"}
+    else:
+        head, shards = split_index(index, shard_bytes)
+        head_data = _json(head)
+        files = {INDEX_JSON: head_data, INDEX_SCRIPT: f"var __index = {head_data};\n"}
+        for number, docs in enumerate(shards):
+            data, script = SHARD_JSON.format(number), SHARD_SCRIPT.format(number)
+            files[data] = _json(docs)
+            files[script] = f"{SHARDS_GLOBAL}[{_json(script)}] = {files[data]};\n"
+    return files if scripts else {path: content for path, content in files.items() if path.endswith(".json")}
 
 
 def split_index(index: dict, shard_bytes: int = SHARD_BYTES) -> tuple[dict, list[list[dict]]]:

@@ -101,6 +101,18 @@ def test_a_build_writes_our_index_in_place_of_materials(tmp_path, project_dir, s
     build(config)
     written = json.loads((tmp_path / "site" / INDEX_JSON).read_text(encoding="utf-8"))
     assert written == search_index([seed_compilation], directory_urls)
+    assert not (tmp_path / "site" / INDEX_SCRIPT).exists()  # served over http: only the JSON is read
+
+
+def test_the_offline_build_has_the_index_as_a_script_too(tmp_path, project_dir, seed_compilation):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(project_dir / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins["speechsite"].config.offline = True
+    build(config)
+    written = json.loads((tmp_path / "site" / INDEX_JSON).read_text(encoding="utf-8"))
+    assert written == search_index([seed_compilation], html_urls)
     script = (tmp_path / "site" / INDEX_SCRIPT).read_text(encoding="utf-8")
     assert json.loads(script.removeprefix("var __index = ").rstrip().removesuffix(";")) == written
 
@@ -138,6 +150,9 @@ def test_the_files_of_a_split_index_are_its_head_and_each_shard_as_json_and_as_a
     for entry, docs in zip(head["docs"]["shards"], shards):
         assert json.loads(files[entry["data"]]) == docs
         assert files[entry["script"]] == f'{SHARDS_GLOBAL}["{entry["script"]}"] = {files[entry["data"]]};\n'
+    hosted = index_files(seed_index, SMALL_SHARDS, scripts=False)
+    assert hosted == {path: content for path, content in files.items() if path.endswith(".json")}
+    assert len(hosted) == 1 + len(shards)
 
 
 def test_the_head_holds_what_the_ranking_weighs_a_speechs_length_against(seed_index):
