@@ -27,6 +27,17 @@ def note_number(marker: str) -> int:
     return CIRCLED.index(marker) + 1 if marker in CIRCLED else int(re.sub(r"\D", "", marker))
 
 
+def note_anchors(sections: list[BackMatter]) -> dict[str, str]:
+    """Each note's own marker as it opens the note (〔1〕, ①…) → its anchor on the notes page. A speech's marker
+    refers to a note only when it is written exactly so: where the notes are numbered 〔1〕, a ① in a speech is an
+    enumeration, not a reference."""
+    notes = next((section for section in sections if section.kind == "notes"), None)
+    if notes is None:
+        return {}
+    markers = ((NOTE_MARKER.match(paragraph.text), paragraph.anchor) for paragraph in notes.paragraphs)
+    return {marker.group(): anchor for marker, anchor in markers if marker and anchor.startswith("note-")}
+
+
 def split_back_matter(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], list[BackMatter]]:
     """The speeches' paragraphs, and the back-matter sections that follow them (possibly none)."""
     start = next((index for index, paragraph in enumerate(paragraphs) if index and _opens(paragraphs, index)), None)

@@ -14,6 +14,7 @@ import jinja2
 from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
+from .backmatter import NOTE_MARKER, note_anchors
 from .metadata import LEVEL_LABELS, SpeechMetadata
 from .model import Compilation, Paragraph, Speech
 from .passages import ParagraphPassages
@@ -56,19 +57,27 @@ def description(speech: Speech) -> str:
     return text if len(text) <= DESCRIPTION_LENGTH else text[:DESCRIPTION_LENGTH - 1] + "…"
 
 
-def marked_paragraph(paragraph: Paragraph, spans: list[tuple[int, int]]) -> Markup:
-    """Paragraph text as HTML, with the given (start, end) spans wrapped in <mark class="shared-passage">.
+def marked_paragraph(paragraph: Paragraph, spans: list[tuple[int, int]], note_links: dict[str, str] | None = None,
+                     ) -> Markup:
+    """Paragraph text as HTML, with the given (start, end) spans wrapped in <mark class="shared-passage">, and each
+    note marker that is a key of ``note_links`` (〔1〕 → its URL on the notes page) a link to its note.
 
     A paragraph longer than LONG_PARAGRAPH characters is cut into blocks of LONG_PARAGRAPH_BLOCK characters that
     the browser lays out only when they scroll into view (content-visibility in speechsite.css): a single
     4-million-character paragraph otherwise freezes the page for many seconds. The text itself is unchanged.
     """
     text = paragraph.text
+    references = [(found.start(), found.end(), note_links[found.group()])
+                  for found in NOTE_MARKER.finditer(text) if found.group() in note_links] if note_links else []
     block = LONG_PARAGRAPH_BLOCK if len(text) > LONG_PARAGRAPH else max(len(text), 1)
-    cuts = sorted({0, len(text), *(offset for span in spans for offset in span), *range(0, len(text), block)})
+    cuts = sorted({0, len(text), *(offset for span in spans for offset in span),
+                   *(offset for start, end, _ in references for offset in (start, end)), *range(0, len(text), block)})
     blocks: dict[int, list[Markup]] = {}
     for start, end in zip(cuts, cuts[1:]):
         piece = escape(text[start:end])
+        link = next((href for first, last, href in references if first <= start and end <= last), None)
+        if link is not None:
+            piece = Markup('<a class="note-ref" href="{}">{}</a>').format(link, piece)
         if any(first <= start and end <= last for first, last in spans):
             piece = Markup('<mark class="shared-passage">') + piece + Markup("</mark>")
         blocks.setdefault(start // block, []).append(piece)
@@ -146,8 +155,12 @@ class PageWriter:
                 compilation=compilation, analysis=analysis, **_linking(path, use_directory_urls), **context)
 
         add(compilation.page_path("index.md"), "index.md.j2")
+        notes = note_anchors(compilation.back_matter)
         for speech in compilation.speeches_with_text:
-            add(speech_path(speech), "speech.md.j2", speech=speech)
+            path = speech_path(speech)
+            note_links = {marker: page_url(path, compilation.page_path("notes.md"), use_directory_urls) + "#" + anchor
+                          for marker, anchor in notes.items()}
+            add(path, "speech.md.j2", speech=speech, note_links=note_links)
         for section in compilation.back_matter:
             add(compilation.page_path(f"{section.kind}.md"), "back-matter.md.j2", section=section)
         if analysis is not None:

@@ -1,7 +1,14 @@
 """Back matter: notes and afterwords after the last speech become their own section, not part of a speech."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 from speechsite.backmatter import note_number
 from speechsite.pipeline import build_compilation
+from speechsite.write import PageWriter
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 SOURCE = """文选(2篇)
 1。在甲会议上的讲话
@@ -58,3 +65,33 @@ def test_note_numbers():
 
 def test_the_seed_has_no_back_matter(seed_compilation):
     assert seed_compilation.back_matter == []
+
+
+def test_note_markers_in_a_speech_link_to_their_notes(tmp_path):
+    seed = tmp_path / "c.txt"
+    seed.write_text(SOURCE.replace("第二篇讲话的正文。", "第二篇讲话有①②两点,引文见[1]。"), encoding="utf-8")
+    pages = PageWriter(PROJECT_DIR / "templates" / "pages").render(build_compilation(seed))
+    first, second = pages["speeches/01.md"], pages["speeches/02.md"]
+    assert '学习<a class="note-ref" href="../../notes/#note-1">〔1〕</a>' in first
+    assert '实践<a class="note-ref" href="../../notes/#note-2">〔2〕</a>' in first
+    # the notes are numbered 〔N〕: ① ② and [1] in a speech are something else, and stay plain text
+    assert "note-ref" not in second and "有①②两点" in second and "见[1]。" in second
+    offline = PageWriter(PROJECT_DIR / "templates" / "pages").render(build_compilation(seed), use_directory_urls=False)
+    assert 'href="../notes.html#note-1"' in offline["speeches/01.md"]
+
+
+def test_note_links_survive_the_build_and_lead_to_their_notes(tmp_path):
+    """Both builds: the fidelity check of every page passes (the text is unchanged) and the links resolve."""
+    sys.path.insert(0, str(PROJECT_DIR / "tests" / "e2e"))
+    from test_links import broken_links
+
+    seed = tmp_path / "c.txt"
+    seed.write_text(SOURCE, encoding="utf-8")
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, str(PROJECT_DIR / "build.py"), str(seed), "--site-dir", str(out / "site"),
+                             "--offline-dir", str(out / "off"), "--dist-dir", str(out / "dist")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert broken_links(out / "site") == [] and broken_links(out / "off") == []
+    assert 'href="../../notes/#note-2"' in (out / "site" / "speeches" / "01" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../notes.html#note-2"' in (out / "off" / "speeches" / "01.html").read_text(encoding="utf-8")
