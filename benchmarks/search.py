@@ -146,6 +146,7 @@ def build_sites(out: Path) -> list[Site]:
         config = load_config(config_file=str(PROJECT_DIR / "mkdocs.yml"), site_dir=str(site.folder),
                              use_directory_urls=site.protocol == "http")
         config.plugins["speechsite"].config.search = site.engine == "speechsite"
+        config.plugins["speechsite"].config.offline = site.protocol == "file"  # as python build.py makes it
         build(config)
         index = site.folder / "search" / ("search_index.json" if site.protocol == "http" else "search_index.js")
         site.index_bytes = index.stat().st_size

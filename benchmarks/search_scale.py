@@ -145,7 +145,7 @@ def write_index(site: Site, index: dict) -> None:
     shards = site.folder / "search" / "shards"
     for old in shards.glob("*") if shards.exists() else []:
         old.unlink()
-    for path, content in index_files(index).items():
+    for path, content in index_files(index, scripts=site.protocol == "file").items():
         (site.folder / path).parent.mkdir(parents=True, exist_ok=True)
         (site.folder / path).write_text(content, encoding="utf-8")
 
