@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Where the time of one build goes: the imports, each pipeline stage (the analysis one by one), the page writer, and
-the MkDocs renders of the hosted and of the offline site, each with the peak memory of the process so far.
+"""Where the time of one build goes: the imports, each pipeline stage (the analysis one by one), the page writer, the
+search index, and the MkDocs renders of the hosted and of the offline site, each with the peak memory of the process
+so far.
 
 It prints figures; it is not a test. Run it on a quiet machine, and more than once: single runs vary by ±20 %.
 
@@ -54,6 +55,7 @@ def main() -> None:
 
     started = time.perf_counter()
     from speechsite.pipeline import StageTimes, build_compilation  # numpy, rjieba (its dictionary), the gazetteer data
+    from speechsite.search_index import index_files, search_index
     from speechsite.write import PageWriter
     pipeline_imported = time.perf_counter()
     from mkdocs.commands.build import build as mkdocs_build
@@ -91,7 +93,13 @@ def main() -> None:
         written = time.perf_counter() - written
         line("write", written, f"{len(pages)} pages; {peak_rss()}")
 
-        total = first_used - imported + built + written
+        indexed = time.perf_counter()
+        files = index_files(search_index([compilation], lambda uri: uri.removesuffix(".md") + "/"), scripts=False)
+        indexed = time.perf_counter() - indexed
+        line("search index", indexed, f"{sum(len(content.encode()) for content in files.values()):,} bytes in "
+                                      f"{len(files)} file{'s' * (len(files) != 1)} (hosted); {peak_rss()}")
+
+        total = first_used - imported + built + written + indexed
         for site, offline in (("hosted", False), ("offline", True)):
             config = load_config(config_file=str(PROJECT_DIR / "mkdocs.yml"), site_dir=str(scratch / site))
             plugin = config.plugins["speechsite"]
@@ -103,7 +111,8 @@ def main() -> None:
             total += rendered
             line(f"mkdocs {site}", rendered, peak_rss())
         line("total but the imports", total)
-        print("MkDocs renders include the plugin's own page writing and search index.")
+        print("MkDocs renders include the plugin's own page writing and search index (timed alone above);\n"
+              "python build.py runs the two renders at once, in two processes.")
 
 
 if __name__ == "__main__":
