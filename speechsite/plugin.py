@@ -38,7 +38,7 @@ with the square of the number of speeches."""
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 UNUSED_THEME_FILES = re.compile(r"assets/javascripts/(lunr/|workers/search\.)|\.map$")
 """Theme files no page loads when our engine answers the search box: Material's search worker and its lunr language
-files (1 MB), and source maps (1.3 MB, for Material's developers). Left out, the offline zip is 60% smaller."""
+files (1 MB), and source maps (1.3 MB, for Material's developers). Left out, the offline zip is half the size."""
 
 
 class SpeechSiteConfig(Config):

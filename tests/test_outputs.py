@@ -158,3 +158,11 @@ def test_site_url_comes_from_the_environment_and_the_flag_wins(project_dir, tmp_
     assert flagged.returncode == 0, flagged.stderr
     assert head(tmp_path / "site" / "index.html").links["canonical"] == "https://flag.example.org/"
     assert "canonical" not in head(tmp_path / "site-offline" / "index.html").links
+
+
+def test_theme_files_no_page_loads_are_left_out_of_both_builds(outputs):
+    """Our engine answers the search box: Material's worker, lunr's language files and source maps are unused."""
+    for site in ("site", "site-offline"):
+        shipped = [path.relative_to(outputs / site).as_posix() for path in (outputs / site).rglob("*")]
+        assert "assets/javascripts/bundle" in " ".join(shipped)  # Material's own script stays
+        assert not [path for path in shipped if "/lunr/" in path or "workers/search" in path or path.endswith(".map")]
