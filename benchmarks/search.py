@@ -260,13 +260,18 @@ def report(runs: list[Run], queries_file: Path, count: int) -> str:
     return "\n".join(lines)
 
 
+def read_queries(path: Path) -> list[str]:
+    """One query a line; blank lines and lines starting with # are left out."""
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("queries", nargs="?", type=Path, default=PROJECT_DIR / "benchmarks" / "queries.txt")
     parser.add_argument("--json", type=Path, help="also write every query's numbers here")
     args = parser.parse_args(argv)
-    queries = [line.strip() for line in args.queries.read_text(encoding="utf-8").splitlines()
-               if line.strip() and not line.startswith("#")]
+    queries = read_queries(args.queries)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     logging.getLogger("jieba").disabled = True  # it resets its level on import; Material's baseline loads it

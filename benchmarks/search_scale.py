@@ -38,7 +38,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from scale import RUNS_PER_SPEECH, SEED_SPEECHES  # noqa: E402
-from search import CHROMIUM, CHROMIUM_ARGS, Site, fold, local_only_context, query_terms, served  # noqa: E402
+from search import (CHROMIUM, CHROMIUM_ARGS, Site, fold, local_only_context, query_terms,  # noqa: E402
+                    read_queries, served)
 from synthetic import SEED, make  # noqa: E402
 
 from speechsite.pipeline import build_compilation  # noqa: E402
@@ -308,8 +309,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--full", action="store_true", help="build the synthetic compilation's own site (slow)")
     parser.add_argument("--json", type=Path, help="also write every query's numbers here")
     args = parser.parse_args(argv)
-    queries = [line.strip() for line in args.queries.read_text(encoding="utf-8").splitlines()
-               if line.strip() and not line.startswith("#")]
+    queries = read_queries(args.queries)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     from playwright.sync_api import sync_playwright

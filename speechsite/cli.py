@@ -16,7 +16,7 @@ from mkdocs.exceptions import MkDocsException
 
 from .errors import InputError, display_path
 from .model import Compilation
-from .parallel import ChildFailed, alongside, can_fork
+from .parallel import ChildFailed, alongside
 from .pipeline import build_compilation, decision_report
 from .reproducible import source_date_epoch, zip_folder
 from .write import speech_path
@@ -67,12 +67,8 @@ def build(seeds: list[Path], site_dir: Path, offline_dir: Path, dist_dir: Path, 
             _build_site(compilations, staged[offline_dir], strict, offline=True)
             zip_folder(staged[offline_dir], staged[zip_path], root=zip_path.stem)
 
-        if can_fork():  # the two renders are independent: on two cores the offline one costs no wall time
-            with alongside(build_offline, describe):
-                _build_site(compilations, staged[site_dir], strict, site_url=site_url)
-        else:
+        with alongside(build_offline, describe):  # independent renders: on two cores the offline one is free
             _build_site(compilations, staged[site_dir], strict, site_url=site_url)
-            build_offline()
         for target, path in staged.items():
             _swap_in(path, target)
     hosted, offline = display_path(site_dir), display_path(offline_dir)

@@ -28,7 +28,12 @@ def can_fork() -> bool:
 def alongside(work: Callable[[], None], describe: Callable[[BaseException], str]):
     """Run work in a child process during the with-block; on leaving the block without an error, wait for the child
     and raise ChildFailed with describe(its error) if it failed. On an error in the block the child is stopped, so
-    that nothing writes into folders the caller is about to remove."""
+    that nothing writes into folders the caller is about to remove. Where forking does not pay (``can_fork``), work
+    runs after the block instead, in this process, and its errors are raised as they are."""
+    if not can_fork():
+        yield
+        work()
+        return
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # or text buffered before the fork would be printed twice
     read_end, write_end = os.pipe()

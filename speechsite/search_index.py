@@ -77,18 +77,17 @@ def search_index(compilations: list[Compilation], url_of: Callable[[str], str]) 
 def index_files(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool = True) -> dict[str, str]:
     """{site-relative path: content} of the index files: the JSON, and with ``scripts`` the same as a script for
     file://; for an index larger than ``shard_bytes``, the head in those files and each shard likewise."""
-    data = _json(index)
-    if len(data.encode()) <= shard_bytes:
-        files = {INDEX_JSON: data, INDEX_SCRIPT: f"var __index = {data};\n"}
-    else:
+    data, shards = _json(index), []
+    if len(data.encode()) > shard_bytes:
         head, shards = split_index(index, shard_bytes)
-        head_data = _json(head)
-        files = {INDEX_JSON: head_data, INDEX_SCRIPT: f"var __index = {head_data};\n"}
-        for number, docs in enumerate(shards):
-            data, script = SHARD_JSON.format(number), SHARD_SCRIPT.format(number)
-            files[data] = _json(docs)
-            files[script] = f"{SHARDS_GLOBAL}[{_json(script)}] = {files[data]};\n"
-    return files if scripts else {path: content for path, content in files.items() if path.endswith(".json")}
+        data = _json(head)
+    files = {INDEX_JSON: data} | {SHARD_JSON.format(number): _json(docs) for number, docs in enumerate(shards)}
+    if scripts:
+        files[INDEX_SCRIPT] = f"var __index = {data};\n"
+        for number in range(len(shards)):
+            script = SHARD_SCRIPT.format(number)
+            files[script] = f"{SHARDS_GLOBAL}[{_json(script)}] = {files[SHARD_JSON.format(number)]};\n"
+    return files
 
 
 def split_index(index: dict, shard_bytes: int = SHARD_BYTES) -> tuple[dict, list[list[dict]]]:

@@ -158,8 +158,8 @@ class PageWriter:
         notes = note_anchors(compilation.back_matter)
         for speech in compilation.speeches_with_text:
             path = speech_path(speech)
-            note_links = {marker: page_url(path, compilation.page_path("notes.md"), use_directory_urls) + "#" + anchor
-                          for marker, anchor in notes.items()}
+            url = _linking(path, use_directory_urls)["url"]
+            note_links = {marker: url(compilation.page_path("notes.md"), anchor) for marker, anchor in notes.items()}
             add(path, "speech.md.j2", speech=speech, note_links=note_links)
         for section in compilation.back_matter:
             add(compilation.page_path(f"{section.kind}.md"), "back-matter.md.j2", section=section)

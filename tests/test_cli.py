@@ -141,14 +141,14 @@ def test_a_failure_after_the_hosted_build_leaves_all_three_in_place(project_dir,
 
 def test_the_build_makes_the_same_files_in_one_process_as_in_two(project_dir, tmp_path, monkeypatch):
     """On two cores the offline site is built in a forked child (speechsite/parallel.py), else after the hosted one."""
-    from speechsite import cli
+    from speechsite import cli, parallel
 
     def folders(directory: Path) -> tuple[Path, Path, Path]:
         return directory / "site", directory / "site-offline", directory / "dist"
 
     seed = project_dir / "seeds" / "000_6daea81426b11c94.txt"
     assert cli.build([seed], *folders(tmp_path / "default")) == 0
-    monkeypatch.setattr(cli, "can_fork", lambda: False)
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
     assert cli.build([seed], *folders(tmp_path / "one-process")) == 0
     built = snapshot(tmp_path / "default")
     assert len(built) > 40 and built == snapshot(tmp_path / "one-process")
