@@ -1,5 +1,6 @@
 """Back matter: a notes section (注释, numbered notes 〔1〕…), an afterword (后记) or an appendix (附录) after the last
-speech belongs to the whole compilation and gets its own page, instead of being glued to the last speech.
+speech belongs to the whole compilation and gets its own page, instead of being glued to the last speech. A notes
+section between two speeches belongs to the speech before it.
 
 A header line only opens back matter when what follows fits it: notes must start with a note marker; an afterword
 or appendix header is enough by itself. Everything from the first such header to the end of the bodies is back
@@ -18,13 +19,17 @@ HEADERS = {
     "appendix": re.compile(r"^附\s*录\s*[:：]?$"),
 }
 # 〔1〕 [1] ［1］ (1) （1） ① … at the start of a note, or anywhere in the text as a reference to one.
-NOTE_MARKER = re.compile(r"[〔\[［](\d{1,3})[〕\]］]|[①-⑳]")
+NOTE_MARKER = re.compile(r"[〔\[［](\d{1,3})[〕\]］]|[①-⑳]|[⑴-⒇]")
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+PARENTHESISED = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
 
 
 def note_number(marker: str) -> int:
-    """〔3〕 / [3] → 3; ③ → 3."""
-    return CIRCLED.index(marker) + 1 if marker in CIRCLED else int(re.sub(r"\D", "", marker))
+    """〔3〕 / [3] → 3; ③ / ⑶ → 3."""
+    for series in (CIRCLED, PARENTHESISED):
+        if marker in series:
+            return series.index(marker) + 1
+    return int(re.sub(r"\D", "", marker))
 
 
 def note_anchors(sections: list[BackMatter]) -> dict[str, str]:
@@ -38,9 +43,17 @@ def note_anchors(sections: list[BackMatter]) -> dict[str, str]:
     return {marker.group(): anchor for marker, anchor in markers if marker and anchor.startswith("note-")}
 
 
-def split_back_matter(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], list[BackMatter]]:
-    """The speeches' paragraphs, and the back-matter sections that follow them (possibly none)."""
-    start = next((index for index, paragraph in enumerate(paragraphs) if index and _opens(paragraphs, index)), None)
+def split_back_matter(paragraphs: list[Paragraph], last_speech_start: int = 0,
+                      ) -> tuple[list[Paragraph], list[BackMatter]]:
+    """The speeches' paragraphs, and the back-matter sections that follow them (possibly none).
+
+    Back matter can only begin after last_speech_start (the last paragraph known to open a speech, such as a repeated
+    title line): a notes section followed by more speeches is that speech's own notes and stays in its body, and so,
+    in a compilation with notes per speech, is the notes section of the last one."""
+    notes_per_speech = any(_opens(paragraphs, index) and _header_kind(paragraphs[index].text) == "notes"
+                           for index in range(1, last_speech_start))
+    start = next((index for index in range(last_speech_start + 1, len(paragraphs)) if _opens(paragraphs, index)
+                  and not (notes_per_speech and _header_kind(paragraphs[index].text) == "notes")), None)
     if start is None:
         return paragraphs, []
     sections: list[BackMatter] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,9 +26,13 @@ REPORTED_GAPS = 20
 """Weak boundaries and near misses listed in a build's log; inspect lists them all."""
 TITLE_LINE_MAX_CHARS = 120
 NOT_A_WORD = re.compile(r"[\W_]+")
-# （一九八二年九月一日） / 2020年12月8日 / (2020年12月8日) — a line that is only a date.
-DATE_LINE = re.compile(r"^[（(]?\s*[\d一二三四五六七八九〇零○]{2,4}\s*年(?:\s*[\d一二三四五六七八九十〇零○]{1,3}\s*月"
-                       r"(?:\s*[\d一二三四五六七八九十〇零○]{1,3}\s*日)?)?\s*[）)]?$")
+# A line that is only a date, in parentheses or not: （一九八二年九月一日）, 2020年12月8日, ranges such as
+# （一九八四年六月二十二日、二十三日） or （一九六五年六月、十二月）, and a trailing ? where the source lost a character.
+DATE_CHARS = r"[\d一二三四五六七八九十〇零○]"
+DATE_LINE = re.compile(rf"^[（(]?\s*{DATE_CHARS}{{2,4}}\s*年(?:[\s、,，至到—\-－~～和及]*{DATE_CHARS}{{1,3}}\s*[月日号])*"
+                       r"\s*[）)]?\s*[?？]?$")
+# An author's name under a title: two to four Chinese characters alone on a line (邓小平).
+BYLINE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
 
 class StageTimes(dict):
@@ -58,13 +63,14 @@ def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | No
     with times.stage("clean"):
         body_lines, junk = split_junk(parsed.body_lines, overrides)
         _check_junk_pins(overrides, junk)
-        paragraphs, back_matter = split_back_matter(paragraphs_from_lines(body_lines, verbatim))
+        paragraphs = paragraphs_from_lines(body_lines, verbatim)
+        title_lines = find_title_lines(paragraphs, parsed.toc)
+        paragraphs, back_matter = split_back_matter(paragraphs, max(title_lines, default=0))
     if not paragraphs:
         raise InputError(f"none of the {len(parsed.toc)} TOC entries has any body text after the table of "
                          "contents; add the speeches' text after the TOC", seed, parsed.toc[-1].line)
     with times.stage("segment"):
         pins = _resolve_pins(overrides, paragraphs)
-        title_lines = find_title_lines(paragraphs, parsed.toc)
         for index, number in title_lines.items():
             pins.starts.setdefault(index, number)
         segments, near_misses = segment(paragraphs, parsed.toc, pins)
@@ -73,11 +79,12 @@ def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | No
                 for entry in parsed.toc]
     by_number = {speech.number: speech for speech in speeches}
     heading_lines: list[Removed] = []
+    bylines = find_bylines(paragraphs, title_lines)
     for seg in segments:
         speech = by_number[seg.entry.number]
         speech.paragraphs = paragraphs[seg.start:seg.end]
         speech.boundary = seg.boundary
-        heading_lines += _take_title_and_date(speech, seg.start in title_lines)
+        heading_lines += _take_title_and_date(speech, seg.start in title_lines, bylines)
     for number in overrides.titles:
         if number not in by_number:
             raise InputError(f"[[title]] names speech {number}, which is not in the TOC", overrides.path)
@@ -113,11 +120,23 @@ def find_title_lines(paragraphs: list[Paragraph], toc: list[TocEntry]) -> dict[i
     entries_by_key: dict[str, list[int]] = {}
     for entry in toc:
         entries_by_key.setdefault(_title_key(entry.title), []).append(entry.number)
-    found = {}
+    found: dict[int, int | None] = {}
     for index, paragraph in enumerate(paragraphs):
         numbers = entries_by_key.get(_title_key(paragraph.text)) if len(paragraph.text) <= TITLE_LINE_MAX_CHARS else None
         if numbers:
             found[index] = numbers[0] if len(numbers) == 1 else None
+    # A title repeated inside its own speech (as its last section's heading) is not a second start: of the lines
+    # repeating one title, keep the one a date line follows, else the first.
+    by_number: dict[int, list[int]] = {}
+    for index, number in found.items():
+        if number is not None:
+            by_number.setdefault(number, []).append(index)
+    for indexes in by_number.values():
+        dated = [i for i in indexes if i + 1 < len(paragraphs) and DATE_LINE.match(paragraphs[i + 1].text.strip())]
+        keep = (dated or indexes)[0]
+        for index in indexes:
+            if index != keep:
+                del found[index]
     return found
 
 
@@ -125,18 +144,34 @@ def _title_key(text: str) -> str:
     return NOT_A_WORD.sub("", text)
 
 
-def _take_title_and_date(speech: Speech, opens_with_title: bool) -> list[Removed]:
+def _take_title_and_date(speech: Speech, opens_with_title: bool, bylines: set[str]) -> list[Removed]:
     """A speech whose body opens with its title line: that line is the boundary, not a paragraph; a date line
-    right after it becomes the speech's date."""
+    right after it becomes the speech's date, and a byline after that (one of ``bylines``) is set aside."""
     if not opens_with_title:
         return []
-    taken = [speech.paragraphs.pop(0)]
-    removed = [Removed(taken[0].line, taken[0].source_text, "speech title")]
-    if speech.paragraphs and DATE_LINE.match(speech.paragraphs[0].text):
+    taken = speech.paragraphs.pop(0)
+    removed = [Removed(taken.line, taken.source_text, "speech title")]
+    if speech.paragraphs and DATE_LINE.match(speech.paragraphs[0].text.strip()):
         date = speech.paragraphs.pop(0)
-        speech.date = date.text
+        speech.date = date.text.strip().rstrip("?？")
         removed.append(Removed(date.line, date.source_text, "speech date"))
+    if len(speech.paragraphs) > 1 and speech.paragraphs[0].text.strip() in bylines:
+        byline = speech.paragraphs.pop(0)
+        removed.append(Removed(byline.line, byline.source_text, "byline (the author's name under the title)"))
     return removed
+
+
+def find_bylines(paragraphs: list[Paragraph], title_lines: dict[int, int | None]) -> set[str]:
+    """Short name lines that recur under the titles (after the title, or after its date line): the compilation's
+    bylines. One occurrence proves nothing, since a heading such as 引言 looks the same."""
+    found = Counter()
+    for index in title_lines:
+        after = index + 1
+        if after < len(paragraphs) and DATE_LINE.match(paragraphs[after].text.strip()):
+            after += 1
+        if after < len(paragraphs) and BYLINE.match(paragraphs[after].text.strip()):
+            found[paragraphs[after].text.strip()] += 1
+    return {text for text, count in found.items() if count >= 2}
 
 
 def _resolve_pins(overrides: Overrides, paragraphs: list[Paragraph]) -> Pins:
