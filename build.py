@@ -25,10 +25,16 @@ COMMANDS = ("build", "serve", "inspect")
 def main(argv: list[str]) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner, once per run, says nothing new
     args = parse_args(argv)
-    from speechsite import cli  # imported after argument parsing so --help is instant
+    from speechsite import cli, interrupts  # imported after argument parsing so --help is instant
 
+    interrupts.stop_on_signals()
     try:
         return cli.run(args)
+    except interrupts.Stopped as stop:  # with-blocks have cleaned up on the way here; the line replaces a traceback
+        if args.debug:
+            raise
+        print(f"error: {stop}", file=sys.stderr)
+        return stop.exit_status
     except Exception as error:  # noqa: BLE001 - the one place where errors become a line for the user
         if args.debug:
             raise

@@ -6,7 +6,6 @@ import json
 import logging
 import os
 import shutil
-import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -15,7 +14,9 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from .errors import InputError, display_path
+from .interrupts import deferred
 from .model import Compilation
+from .output_paths import check_outputs, exchange, staging_folder
 from .parallel import ChildFailed, alongside
 from .pipeline import build_compilation, decision_report
 from .reproducible import source_date_epoch, zip_folder
@@ -52,14 +53,15 @@ def build(seeds: list[Path], site_dir: Path, offline_dir: Path, dist_dir: Path, 
     """Build the hosted site, the offline site and its zip into temporary folders beside their destinations and
     swap them in only when all three succeeded: a failed build leaves the previous ones untouched."""
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH: one line naming it, before MkDocs trips over it
+    site_dir, offline_dir = site_dir.resolve(), offline_dir.resolve()
+    zip_path = dist_dir.resolve() / f"{seeds[0].stem}-offline.zip"
+    check_outputs(PROJECT_DIR, seeds, site_dir, offline_dir, zip_path)  # before anything is read, staged or replaced
     compilations = [build_compilation(seed, verbatim) for seed in seeds]
     for compilation in compilations:
         for line in decision_report(compilation):
             log.info(line)
         for warning in compilation.warnings:
             log.warning(warning)
-    site_dir, offline_dir = site_dir.resolve(), offline_dir.resolve()
-    zip_path = dist_dir.resolve() / f"{compilations[0].source.stem}-offline.zip"
     with ExitStack() as stack:
         staged = {target: _staging_path(stack, target) for target in (site_dir, offline_dir, zip_path)}
 
@@ -69,8 +71,9 @@ def build(seeds: list[Path], site_dir: Path, offline_dir: Path, dist_dir: Path, 
 
         with alongside(build_offline, describe):  # independent renders: on two cores the offline one is free
             _build_site(compilations, staged[site_dir], strict, site_url=site_url)
-        for target, path in staged.items():
-            _swap_in(path, target)
+        with deferred():  # a Ctrl-C or SIGTERM now would swap in some outputs and not the others
+            for target, path in staged.items():
+                _swap_in(path, target)
     hosted, offline = display_path(site_dir), display_path(offline_dir)
     print(f"built {hosted}/ — serve it with: python -m http.server -d {hosted} 8000")
     print(f"built {offline}/ and {display_path(zip_path)} — open {offline}/index.html from disk, no server needed")
@@ -90,15 +93,16 @@ def _build_site(compilations: list[Compilation], site_dir: Path, strict: bool, s
 
 
 def _staging_path(stack: ExitStack, target: Path) -> Path:
-    """Where target is built: in a hidden temporary folder beside it (same file system, so renaming is atomic)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix=f".{target.name}-", dir=target.parent))
-    return Path(scratch) / target.name
+    """Where target is built: in a hidden staging folder beside it (same file system, so renaming is atomic)."""
+    return stack.enter_context(staging_folder(target.parent)) / target.name
 
 
 def _swap_in(staged: Path, target: Path) -> None:
-    """Replace target (a folder or a file) by staged; the old one is left in the scratch folder to be deleted."""
+    """Replace target (a folder or a file) by staged, in one step where the two can be exchanged (Linux), else by
+    moving the old one aside first; either way the old one ends up in the scratch folder, deleted with it."""
     if target.exists():
+        if exchange(staged, target):
+            return
         target.rename(staged.parent / "retired")
     staged.rename(target)
 

@@ -7,12 +7,18 @@ free, and only one line of text (the error, if any) comes back through a pipe.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import sys
 import traceback
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from typing import NoReturn
+
+from .interrupts import SIGNALS, deferred
+
+PR_SET_PDEATHSIG = 1  # from Linux's <linux/prctl.h>
 
 
 class ChildFailed(Exception):
@@ -27,46 +33,71 @@ def can_fork() -> bool:
 @contextmanager
 def alongside(work: Callable[[], None], describe: Callable[[BaseException], str]):
     """Run work in a child process during the with-block; on leaving the block without an error, wait for the child
-    and raise ChildFailed with describe(its error) if it failed. On an error in the block the child is stopped, so
-    that nothing writes into folders the caller is about to remove. Where forking does not pay (``can_fork``), work
-    runs after the block instead, in this process, and its errors are raised as they are."""
+    and raise ChildFailed with describe(its error) if it failed. On an error in the block, or a Ctrl-C or SIGTERM
+    while waiting, the child is stopped, so that nothing writes into folders the caller is about to remove; if the
+    parent is killed outright, the child dies with it. Where forking does not pay (``can_fork``), work runs after
+    the block instead, in this process, and its errors are raised as they are."""
     if not can_fork():
         yield
         work()
         return
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # or text buffered before the fork would be printed twice
+    parent, child = os.getpid(), None
     read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into the caller's code, and leaves no clean-up of the parent's to run
-        os.close(read_end)
-        status = 0
+    with open(read_end, "rb") as from_child, open(write_end, "wb") as to_parent:
         try:
-            work()
-        except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent as a line
-            report = describe(error) + "\0" + "".join(traceback.format_exception(error))
-            os.write(write_end, report.encode("utf-8", "replace"))
-            status = 1
-        finally:
-            for stream in (sys.stdout, sys.stderr):
-                stream.flush()
-            os._exit(status)
-    os.close(write_end)
-    try:
-        yield
-    except BaseException:
-        os.kill(pid, signal.SIGTERM)
-        os.waitpid(pid, 0)
-        os.close(read_end)
-        raise
-    with os.fdopen(read_end, "rb") as pipe:
-        report = pipe.read().decode("utf-8", "replace")
-    _, status = os.waitpid(pid, 0)
+            with deferred():  # a Ctrl-C or SIGTERM during the fork waits until each process is ready to handle it
+                child = os.fork()
+                if child == 0:
+                    _live_as_child(work, describe, to_parent.fileno(), parent)
+            to_parent.close()  # the child's copy is now the only one: reading ends when the child ends
+            yield
+            report = from_child.read().decode("utf-8", "replace")
+            _, status = os.waitpid(child, 0)
+        except BaseException:  # an error in the block, or a stop while waiting: nothing may write on
+            if child is not None:
+                _stop(child)
+            raise
     if status:
         line, _, child_traceback = report.partition("\0")
         cause = ChildTraceback(child_traceback) if child_traceback else None
         raise ChildFailed(line or f"the child process ended with status {os.waitstatus_to_exitcode(status)}") \
             from cause
+
+
+def _live_as_child(work: Callable[[], None], describe: Callable[[BaseException], str], report_fd: int,
+                   parent: int) -> NoReturn:
+    """The child's whole life: the work, then its error (if any) as one report to the parent, then the end, without
+    ever returning into the caller's code or running a clean-up of the parent's."""
+    status = 0
+    try:
+        _die_with(parent)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)  # held back by the parent around the fork
+        work()
+    except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent as a line
+        status = 1
+        report = describe(error) + "\0" + "".join(traceback.format_exception(error))
+        os.write(report_fd, report.encode("utf-8", "replace"))
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        os._exit(status)
+
+
+def _die_with(parent: int) -> None:
+    """Ask Linux to kill this child when the parent ends, however it ends (SIGKILL included), so that no orphan goes
+    on writing into the parent's staging folders."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent ended before the request was made
+        os._exit(1)
+
+
+def _stop(child: int) -> None:
+    """Stop the child and wait for its end, so that nothing writes into folders the caller is about to remove."""
+    with suppress(ProcessLookupError, ChildProcessError):  # it may have ended and been waited for already
+        os.kill(child, signal.SIGTERM)
+        os.waitpid(child, 0)
 
 
 class ChildTraceback(Exception):

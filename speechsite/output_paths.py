@@ -1,0 +1,210 @@
+"""Where a build may write: the checks on its three outputs, made before anything is staged; the hidden staging
+folders it builds in, which the next build removes when an interrupted one left them behind; and the exchange that
+puts a staged output in place.
+
+The outputs are the site folder (--site-dir), the offline site folder (--offline-dir), the dist folder (--dist-dir)
+and the zip in it; the two site folders are replaced whole. All paths are compared with symbolic links resolved.
+An output is refused when
+
+- it is, or contains, the project folder, a seed, a seed's folder or an override file (``<seed>.toml``), or it is,
+  contains or lies inside docs/ or templates/ (what MkDocs reads);
+- it lies inside the project folder but not directly in it, or directly in it takes the name of one of the
+  project's own files or folders: there only site/, site-offline/, dist/, a new name, or a folder a build wrote
+  (empty, a site this generator built, or nothing but offline zips) will do;
+- it is, contains or lies inside another output;
+- it exists and is not what the build writes there: a site folder must be empty or a site this generator built
+  (``index.html`` beside ``assets/speechsite/``), the dist folder a folder, the zip a zip this generator wrote.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import shutil
+import sys
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError, display_path
+from .overrides import override_path
+
+try:
+    import fcntl
+except ImportError:  # Windows has no fcntl: there no staging folder is ever taken for an abandoned one
+    fcntl = None
+
+DEFAULT_NAMES = ("site", "site-offline", "dist")
+"""The default outputs, directly in the project folder, which git ignores."""
+SOURCE_FOLDERS = {"docs": "docs/, the pages MkDocs reads", "templates": "templates/, the pages' and theme's templates"}
+SITE_MARK = Path("assets", "speechsite")
+"""Every site this generator builds has its own theme assets here; a folder without them is someone else's."""
+STAGING_PREFIX = ".speechsite-staging-"
+AT_FDCWD, RENAME_EXCHANGE = -100, 2  # from Linux's <fcntl.h> and <linux/fs.h>
+
+
+@dataclass(frozen=True)
+class Output:
+    """One place the build writes to."""
+
+    flag: str  # the command-line option that chose it, for the message
+    path: Path  # with symbolic links resolved
+    kind: str  # "site" (a folder replaced whole), "dist" (a folder the zip is put in) or "zip"
+
+    def refuse(self, why: str) -> InputError:
+        shown = f"{display_path(self.path.parent)} (its zip {self.path.name})" if self.kind == "zip" \
+            else display_path(self.path)
+        return InputError(f"{self.flag} {shown}: {why}")
+
+
+def check_outputs(project_dir: Path, seeds: list[Path], site_dir: Path, offline_dir: Path, zip_path: Path) -> None:
+    """Raise InputError for the first output that the rules in this module's docstring refuse."""
+    project_dir = project_dir.resolve()
+    folders = [Output("--site-dir", site_dir.resolve(), "site"), Output("--offline-dir", offline_dir.resolve(), "site"),
+               Output("--dist-dir", zip_path.parent.resolve(), "dist")]
+    zip_output = Output("--dist-dir", zip_path.resolve(), "zip")
+    for output in [*folders, zip_output]:
+        _check_against_sources(output, project_dir, seeds)
+    for number, output in enumerate(folders):
+        for other in folders[number + 1:]:
+            relation = _relation(output.path, other.path)
+            if relation:
+                raise output.refuse(f"{relation} {other.flag} {display_path(other.path)}; the outputs must be "
+                                    "separate folders")
+    for output in folders:
+        _check_inside_project(output, project_dir)
+    for output in [*folders, zip_output]:
+        _check_what_is_there(output)
+
+
+def _check_against_sources(output: Output, project_dir: Path, seeds: list[Path]) -> None:
+    protected = [(project_dir, "the project folder", False)]
+    protected += [(project_dir / name, what, True) for name, what in SOURCE_FOLDERS.items()]
+    for seed in seeds:
+        shown = display_path(seed)
+        protected += [(seed.parent, f"the folder of the seed {shown}", False), (seed, f"the seed {shown}", False),
+                      (override_path(seed), f"the override file of {shown}", False)]
+    for source, what, not_even_inside in protected:
+        relation = _relation(output.path, source.resolve())
+        if relation and (relation != "lies inside" or not_even_inside):
+            raise output.refuse(f"{relation} {what}, which the build must never replace or write into")
+
+
+def _check_inside_project(output: Output, project_dir: Path) -> None:
+    if not output.path.is_relative_to(project_dir):
+        return
+    if output.path.parent != project_dir:
+        raise output.refuse("lies deeper inside the project folder; there an output must be directly in it, like "
+                            "site/")
+    if output.path.exists() and output.path.name not in DEFAULT_NAMES and not _written_by_a_build(output.path):
+        raise output.refuse("is one of the project's own files or folders; choose a new name, or site/, "
+                            "site-offline/, dist/")
+
+
+def _check_what_is_there(output: Output) -> None:
+    path = output.path
+    if not path.exists():
+        return
+    if output.kind == "zip":
+        if not (path.is_file() and _is_our_zip(path)):
+            raise output.refuse("exists and is not a zip this build wrote; move it away first")
+    elif not path.is_dir():
+        raise output.refuse("exists and is not a folder")
+    elif output.kind == "site" and not (_is_empty(path) or _is_our_site(path)):
+        raise output.refuse("holds files that are not a site this generator built, and the build replaces the folder "
+                            "whole; empty it or choose a new folder")
+
+
+def _relation(path: Path, other: Path) -> str | None:
+    """How path stands to other: "is" it, "contains" it, "lies inside" it, or None when they are apart."""
+    if path == other:
+        return "is"
+    if other.is_relative_to(path):
+        return "contains"
+    if path.is_relative_to(other):
+        return "lies inside"
+    return None
+
+
+def _written_by_a_build(folder: Path) -> bool:
+    """An earlier output: empty, a site this generator built, or a dist folder of nothing but offline zips."""
+    return folder.is_dir() and (_is_empty(folder) or _is_our_site(folder) or all(
+        (entry.is_file() and entry.name.endswith("-offline.zip")) or entry.name.startswith(STAGING_PREFIX)
+        for entry in folder.iterdir()))
+
+
+def _is_empty(folder: Path) -> bool:
+    return next(folder.iterdir(), None) is None
+
+
+def _is_our_site(folder: Path) -> bool:
+    return (folder / "index.html").is_file() and (folder / SITE_MARK).is_dir()
+
+
+def _is_our_zip(path: Path) -> bool:
+    """A zip whose files all lie in one top folder named after it, as ``reproducible.zip_folder`` writes them."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return all(name.startswith(f"{path.stem}/") for name in archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+@contextmanager
+def staging_folder(beside: Path) -> Iterator[Path]:
+    """A new hidden folder in beside to build in, locked while this process and its forked children live, and
+    removed on leaving the block. Staging folders that no live build holds are removed first: what a build that was
+    killed left behind (a lock dies with its process, even by SIGKILL, where a clean-up handler would not run)."""
+    beside.mkdir(parents=True, exist_ok=True)
+    for stale in beside.glob(f"{STAGING_PREFIX}*"):
+        if stale.is_dir() and not stale.is_symlink() and _abandoned(stale):
+            shutil.rmtree(stale, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=STAGING_PREFIX, dir=beside, ignore_cleanup_errors=True) as scratch:
+        lock = _lock(Path(scratch))
+        try:
+            yield Path(scratch)
+        finally:
+            if lock is not None:
+                os.close(lock)
+
+
+def _lock(folder: Path) -> int | None:
+    """Hold folder's lock (through the returned descriptor) to mark it as in use."""
+    if fcntl is None:
+        return None
+    descriptor = os.open(folder, os.O_RDONLY)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    return descriptor
+
+
+def _abandoned(folder: Path) -> bool:
+    """No process holds folder's lock: the build that made it has ended."""
+    if fcntl is None:
+        return False
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(descriptor)
+    return True
+
+
+def exchange(path: Path, other: Path) -> bool:
+    """Swap two paths in one step (Linux's renameat2 with RENAME_EXCHANGE), so that there is no moment when either
+    is missing. False where the platform or the file system cannot, and nothing was changed."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None) if sys.platform == "linux" else None
+    if renameat2 is None:  # glibc before 2.28, or not Linux
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(AT_FDCWD, os.fsencode(path), AT_FDCWD, os.fsencode(other), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):  # a kernel or file system without the exchange
+        return False
+    raise OSError(code, os.strerror(code), str(other))

@@ -1,0 +1,213 @@
+"""speechsite/output_paths.py, through the command line: outputs that would replace the project, a source or each
+other are refused before anything is touched; staging folders a killed build left are removed by the next one; a
+stopped build exits with the shell's status and one line, and its forked child goes with it.
+
+Every refused case runs on a copy of the project, never on the project itself: a regression would destroy it."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from speechsite.output_paths import STAGING_PREFIX
+from speechsite.parallel import can_fork
+from test_cli import output_dirs
+
+SEED = "seeds/000_6daea81426b11c94.txt"
+PROJECT_ENTRIES = ("build.py", "mkdocs.yml", "docs", "templates", "seeds", "speechsite")
+"""What a copy of the project needs to build (tests, benchmarks and the rest are not needed by the build)."""
+
+
+def build(project: Path, *args, **popen) -> subprocess.CompletedProcess:
+    """python build.py of the given project (its own build.py and speechsite/), run in that project."""
+    return subprocess.run([sys.executable, str(project / "build.py"), *map(str, args)], cwd=project,
+                          capture_output=True, text=True, **popen)
+
+
+def tree(directory: Path) -> dict[str, bytes | None]:
+    """Every file's bytes and every folder (as None), hidden ones included, so that any change shows."""
+    return {p.relative_to(directory).as_posix(): None if p.is_dir() else p.read_bytes()
+            for p in sorted(directory.rglob("*"))}
+
+
+def staging_folders(*folders: Path) -> list[Path]:
+    return [p for folder in folders for p in folder.glob(f"{STAGING_PREFIX}*")]
+
+
+@pytest.fixture(scope="module")
+def built_copy(tmp_path_factory, project_dir) -> Path:
+    """A copy of the project with a .git folder and a finished build into its default site/, site-offline/, dist/."""
+    copy = tmp_path_factory.mktemp("built") / "project"
+    copy.mkdir()
+    for name in PROJECT_ENTRIES:
+        source = project_dir / name
+        if source.is_dir():
+            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, copy / name)
+    (copy / ".git").mkdir()
+    (copy / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    result = build(copy)
+    assert result.returncode == 0, result.stderr
+    assert (copy / "site" / "index.html").exists() and (copy / "dist" / "000_6daea81426b11c94-offline.zip").exists()
+    return copy
+
+
+@pytest.fixture
+def project_copy(built_copy, tmp_path) -> Path:
+    copy = tmp_path / "project"
+    shutil.copytree(built_copy, copy, symlinks=True)
+    return copy
+
+
+@pytest.mark.parametrize("flags, words", [
+    (["--site-dir", "."], "--site-dir .: is the project folder"),
+    (["--offline-dir", ".."], ": contains the project folder"),
+    (["--dist-dir", "."], "--dist-dir .: is the project folder"),
+    (["--site-dir", "docs"], "--site-dir docs: is docs/"),
+    (["--dist-dir", "docs"], "--dist-dir docs: is docs/"),
+    (["--site-dir", "templates/theme/site"], "lies inside templates/"),
+    (["--site-dir", "seeds"], "--site-dir seeds: is the folder of the seed"),
+    (["--offline-dir", SEED], f"--offline-dir {SEED}: is the seed"),
+    (["--site-dir", SEED.replace(".txt", ".toml")], "is the override file"),
+    (["--offline-dir", "seeds/X.txt"], "--offline-dir seeds/X.txt: lies deeper inside the project folder"),
+    (["--site-dir", ".git"], "--site-dir .git: is one of the project's own files or folders"),
+    (["--dist-dir", "speechsite"], "--dist-dir speechsite: is one of the project's own files or folders"),
+    (["--site-dir", "build.py"], "--site-dir build.py: is one of the project's own files or folders"),
+    (["--dist-dir", "site/downloads"], "--site-dir site: contains --dist-dir site/downloads"),
+    (["--offline-dir", "site/offline"], "--site-dir site: contains --offline-dir site/offline"),
+    (["--site-dir", "X", "--offline-dir", "X"], "--site-dir X: is --offline-dir X"),
+    (["--site-dir", "dist"], "--site-dir dist: is --dist-dir dist"),
+])
+def test_an_output_that_would_replace_the_project_a_source_or_another_output_is_refused(project_copy, flags, words):
+    before = tree(project_copy)
+    result = build(project_copy, *flags)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [result.stderr.strip()] and words in result.stderr, result.stderr
+    assert tree(project_copy) == before  # not a file, not a folder, not the earlier build's outputs changed
+
+
+def test_a_symbolic_link_is_judged_by_what_it_points_to(project_copy):
+    (project_copy / "pages").symlink_to("docs")
+    before = tree(project_copy / "docs")
+    result = build(project_copy, "--site-dir", "pages")
+    assert result.returncode == 2 and "is docs/" in result.stderr, result.stderr
+    assert tree(project_copy / "docs") == before
+
+
+def test_a_new_name_directly_in_the_project_is_an_output_and_stays_one(project_copy):
+    flags = ["--site-dir", "public", "--offline-dir", "public-offline", "--dist-dir", "downloads"]
+    for _ in range(2):  # the second build replaces what the first wrote there
+        result = build(project_copy, *flags)
+        assert result.returncode == 0, result.stderr
+    assert (project_copy / "public" / "index.html").exists()
+    assert [p.name for p in (project_copy / "downloads").iterdir()] == ["000_6daea81426b11c94-offline.zip"]
+
+
+@pytest.mark.parametrize("someone_elses, flag, output, words", [
+    ("notes.txt", "--site-dir", "notes.txt", "exists and is not a folder"),
+    ("mine/notes.txt", "--offline-dir", "mine", "holds files that are not a site this generator built"),
+    ("notes.txt", "--dist-dir", "notes.txt", "exists and is not a folder"),
+    ("dist/000_6daea81426b11c94-offline.zip", "--dist-dir", "dist", "exists and is not a zip this build wrote"),
+])
+def test_an_output_outside_the_project_must_be_new_or_what_a_build_wrote(project_dir, tmp_path, someone_elses, flag,
+                                                                         output, words):
+    (tmp_path / someone_elses).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / someone_elses).write_text("not the build's")
+    flags = output_dirs(tmp_path)
+    flags[flags.index(flag) + 1] = tmp_path / output
+    before = tree(tmp_path)
+    result = build(project_dir, SEED, *flags)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and words in result.stderr, result.stderr
+    assert tree(tmp_path) == before
+
+
+def test_the_next_build_removes_the_staging_folders_a_killed_build_left_and_nothing_else(project_dir, tmp_path):
+    assert build(project_dir, *output_dirs(tmp_path)).returncode == 0
+    abandoned = [tmp_path / f"{STAGING_PREFIX}abandoned", tmp_path / "dist" / f"{STAGING_PREFIX}abandoned"]
+    for folder in abandoned:
+        (folder / "retired").mkdir(parents=True)
+        (folder / "retired" / "index.html").write_text("a site swapped out by a build that was then killed")
+    in_use = tmp_path / f"{STAGING_PREFIX}in-use"  # as a build running at the same time holds it
+    in_use.mkdir()
+    lock = os.open(in_use, os.O_RDONLY)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    someone_elses = tmp_path / ".site-mine"
+    someone_elses.mkdir()
+    try:
+        result = build(project_dir, *output_dirs(tmp_path))
+    finally:
+        os.close(lock)
+    assert result.returncode == 0, result.stderr
+    assert not any(folder.exists() for folder in abandoned)
+    assert in_use.is_dir() and someone_elses.is_dir()
+
+
+def start_build(project_dir: Path, outputs: Path, **popen) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(project_dir / "build.py"), SEED, *map(str, output_dirs(outputs))],
+                            cwd=project_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+
+
+def wait_until_rendering(build_process: subprocess.Popen, outputs: Path) -> int | None:
+    """Wait until the build renders into its staging folders; return its forked child's process id, if it forks."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and build_process.poll() is None:
+        children = Path(f"/proc/{build_process.pid}/task/{build_process.pid}/children").read_text().split()
+        if staging_folders(outputs) and (children or not can_fork()):
+            return int(children[0]) if children else None
+        time.sleep(0.005)
+    pytest.fail("the build never started rendering")
+
+
+def is_running(pid: int) -> bool:
+    """The process exists and is not a zombie (ended, and waiting to be reaped by whoever adopted it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def wait_until_ended(pid: int) -> bool:
+    deadline = time.monotonic() + 5
+    while is_running(pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return not is_running(pid)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="watches the build's processes through /proc")
+@pytest.mark.parametrize("number, to_group, status", [(signal.SIGTERM, False, 143), (signal.SIGINT, True, 130)])
+def test_a_stopped_build_says_so_in_one_line_and_leaves_no_process_and_no_change(project_dir, tmp_path, number,
+                                                                                 to_group, status):
+    """SIGTERM to the build (as timeout sends it), or Ctrl-C (SIGINT to the whole process group)."""
+    assert build(project_dir, SEED, *output_dirs(tmp_path)).returncode == 0
+    before = tree(tmp_path)
+    build_process = start_build(project_dir, tmp_path, start_new_session=True)
+    child = wait_until_rendering(build_process, tmp_path)
+    (os.killpg if to_group else os.kill)(build_process.pid, number)
+    _, stderr = build_process.communicate(timeout=20)
+    assert build_process.returncode == status, stderr
+    assert [line for line in stderr.splitlines() if not line.startswith("INFO")] == \
+        [f"error: interrupted by {signal.Signals(number).name}"]
+    assert child is None or not is_running(child)
+    assert tree(tmp_path) == before  # no staging folder left; the outputs as before (or rebuilt identically)
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs the forked offline build (Linux, two cores)")
+def test_a_killed_build_takes_its_child_along_and_the_next_build_clears_up(project_dir, tmp_path):
+    build_process = start_build(project_dir, tmp_path)
+    child = wait_until_rendering(build_process, tmp_path)
+    build_process.kill()
+    build_process.communicate(timeout=20)
+    assert wait_until_ended(child)
+    assert not list((tmp_path / "dist").glob(f"{STAGING_PREFIX}*/*.zip")), "the offline build went on to the end"
+    assert staging_folders(tmp_path)  # SIGKILL leaves no chance to clean up ...
+    assert build(project_dir, SEED, *output_dirs(tmp_path)).returncode == 0
+    assert not staging_folders(tmp_path, tmp_path / "dist")  # ... so the next build does it
