@@ -15,6 +15,7 @@ from .backmatter import split_back_matter
 from .errors import InputError, display_path
 from .fidelity import check_accounting
 from .junk import split_junk
+from .line_shapes import BYLINE, DATE_LINE
 from .model import Compilation, Overrides, Paragraph, Removed, SourceLine, Speech, TocEntry
 from .overrides import load_overrides
 from .parse import parse
@@ -26,15 +27,6 @@ REPORTED_GAPS = 20
 """Weak boundaries and near misses listed in a build's log; inspect lists them all."""
 TITLE_LINE_MAX_CHARS = 120
 NOT_A_WORD = re.compile(r"[\W_]+")
-# A line that is only a date, in parentheses or not: （一九八二年九月一日）, 2020年12月8日, ranges such as
-# （一九八四年六月二十二日、二十三日） or （一九六五年六月、十二月）, and a trailing ? where the source lost a character.
-DATE_CHARS = r"[\d一二三四五六七八九十〇零○]"
-DATE_LINE = re.compile(rf"^[（(]?\s*{DATE_CHARS}{{2,4}}\s*年(?:[\s、,，至到—\-－~～和及]*{DATE_CHARS}{{1,3}}\s*[月日号])*"
-                       r"\s*[）)]?\s*[?？]?$")
-# An author's name under a title: two to four Chinese characters alone on a line (邓小平).
-BYLINE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
-
-
 class StageTimes(dict):
     """Seconds spent in each stage, for the build log and benchmarks/phases.py."""
 

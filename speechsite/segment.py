@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .line_shapes import DATE_LINE
 from .model import Boundary, Paragraph, TocEntry
 
 NEG_INF = float("-inf")
@@ -39,6 +40,8 @@ CLOSING_FORMULA = -8.0        # nor does one open with 谢谢大家 or 我就讲
 TITLE_IN_OPENING = 3.0        # weight of the title's pairs found in a segment's first paragraphs
 TITLE_IN_BODY = 0.6           # weight per paragraph of the title match across the segment
 SKIPPED_ENTRY = 3.0           # a TOC entry with no body between two entries that have one
+EDITORS_NOTE = 1.5            # a note in parentheses closing, or a note naming the piece opening, before calibration
+MARKER_PRECISION_CAP = 0.95   # however often a marker recurs, one in twenty may be text that looks like it
 OPENING_WINDOW = 3            # paragraphs that count as a segment's opening
 WEAK_PAIR_SHARE = 0.5         # title pairs in more than half the paragraphs say nothing; left out (and cost time)
 
@@ -53,6 +56,14 @@ ENUMERATION_CONTINUATION = re.compile(
     r"^(?:[二三四五六七八九十]+[、是要]|[(（][二三四五六七八九十]+[)）]|第[二三四五六七八九十]+[,，、]|"
     r"[2-9]\d?[、.．]|其次|再次|另一方面|此外|同时|另外)")
 NON_TEXT = re.compile(r"[^\w]|_", re.UNICODE)
+# An editor's note that is a whole paragraph in parentheses: （这是…时的讲话。） / （本文刊载于…）.
+NOTE_IN_PARENTHESES = re.compile(r"^[（(].{6,}[）)]\s*[?？]?$")
+# An editor's note that names the piece it introduces: 这是…的报告 / 此文是为…而写的 / 这个布告是….
+DESCRIBES_THE_PIECE = re.compile(
+    r"^(?:这是|这个|这篇|这部|这份|此文|本文|[^，。,；;]{1,10}?(?:此文|的这篇|的这部|的这个))[^。]*?"
+    r"(?:讲话|报告|决议|信|文章|著作|文件|谈话|发言|电报|提纲|讲演|演说|命令|布告|声明|社论|评论|序言|按语|题词|"
+    r"指示|通知|结论|总结|批语|致词|祝词|开幕词|闭幕词|论文|宣言|纲领|通电|答复|讲稿)")
+MARKER_LINE_MAX_CHARS = 12     # a recurring line this short (a byline, a salutation) can be a marker of its own
 # Character pairs that occur in nearly every title of this genre say nothing about which speech is which.
 GENERIC_TITLE_PAIRS = {"讲话", "发言", "致辞", "上的", "会上", "议上", "会议", "工作", "大会", "的讲", "的发", "的致"}
 
@@ -83,7 +94,7 @@ def segment(paragraphs: list[Paragraph], toc: list[TocEntry], pins: Pins | None 
     pins = pins or Pins()
     if not paragraphs:
         return [], []
-    evidence = _GapEvidence(paragraphs)
+    evidence = _GapEvidence(paragraphs, len(toc))
     candidates = [j for j in range(1, len(paragraphs))
                   if j in pins.starts or (j not in pins.joined and evidence.is_candidate(j))]
     starts = [0] + candidates
@@ -123,10 +134,16 @@ def _squash(margin: float) -> float:
 class _GapEvidence:
     """What the text itself says about a speech starting at paragraph j (before any title is considered)."""
 
-    def __init__(self, paragraphs: list[Paragraph]):
+    def __init__(self, paragraphs: list[Paragraph], expected_speeches: int):
         self.paragraphs = paragraphs
         runs = Counter(p.blank_lines_before for p in paragraphs[1:])
         self.usual_blank_run = runs.most_common(1)[0][0] if runs else 1
+        self.markers = _calibrate_markers(paragraphs, expected_speeches)
+
+    @property
+    def has_blank_line_structure(self) -> bool:
+        """Whether paragraphs are separated by blank lines, so that a longer run can show a boundary."""
+        return self.usual_blank_run > 0
 
     def weighed(self, j: int) -> list[tuple[float, str]]:
         here, before = self.paragraphs[j], self.paragraphs[j - 1]
@@ -153,17 +170,84 @@ class _GapEvidence:
             found.append((CLOSING, "previous paragraph closes"))
         if _is_salutation(before.text):
             found.append((AFTER_SALUTATION, "follows a salutation"))
+        for key in _marker_keys(text):
+            marker = self.markers.get(key)
+            if marker and marker.opens:
+                found.append((marker.weight, f"opens like {marker.count} others: {marker.name}"))
+        for key in _marker_keys(before.text):
+            marker = self.markers.get(key)
+            if marker and not marker.opens:
+                found.append((marker.weight, f"previous paragraph closes like {marker.count} others: {marker.name}"))
         return found
 
     def is_candidate(self, j: int) -> bool:
-        """A gap is worth considering when the text shows at least one sign of a start."""
-        return any(weight > 0 for weight, _ in self.weighed(j))
+        """A gap is worth considering when the text shows at least one sign of a start; without blank lines
+        between paragraphs, when nothing rules it out (a continuing enumeration)."""
+        weights = [weight for weight, _ in self.weighed(j)]
+        if not self.has_blank_line_structure:
+            return not any(weight <= ENUMERATION_CONTINUES for weight in weights)
+        return any(weight > 0 for weight in weights)
 
     def score(self, j: int) -> float:
         return sum(weight for weight, _ in self.weighed(j)) - BOUNDARY_COST
 
     def reasons(self, j: int) -> list[str]:
         return [reason for _, reason in self.weighed(j)] if j > 0 else ["start of the bodies"]
+
+
+@dataclass
+class _Marker:
+    """A line shape that recurs about as often as the TOC has entries: a boundary marker of this compilation."""
+
+    name: str
+    count: int
+    opens: bool
+    """True when the marked paragraph opens a speech (a byline, a note naming the piece); False when it closes one."""
+    weight: float
+
+
+def _marker_keys(text: str) -> list[str]:
+    """The shapes of a paragraph that may mark a boundary: the line itself when short, an editor's note."""
+    keys = [text] if len(text) <= MARKER_LINE_MAX_CHARS else []
+    if NOTE_IN_PARENTHESES.match(text) and not DATE_LINE.match(text):
+        keys.append("note in parentheses")
+    if DESCRIBES_THE_PIECE.match(text):
+        keys.append("note naming the piece")
+    return keys
+
+
+def _calibrate_markers(paragraphs: list[Paragraph], expected: int) -> dict[str, _Marker]:
+    """Per-document self-calibration. The TOC says how many speeches to expect; a shape that recurs about that often
+    (a third of it at least), never twice in a row, marks boundaries, with a precision of expected / occurrences.
+    Whether it opens or closes a speech, the text's edges tell: a shape on the first paragraph opens, on the last
+    closes; a short line found at neither edge is no marker, while notes in parentheses close and notes naming the
+    piece open by default."""
+    where: dict[str, list[int]] = defaultdict(list)
+    for index, paragraph in enumerate(paragraphs):
+        for key in _marker_keys(paragraph.text):
+            if not where[key] or where[key][-1] != index - 1:
+                where[key].append(index)
+    markers = {}
+    last = len(paragraphs) - 1
+    for key, indexes in where.items():
+        count = len(indexes)
+        is_note = key in ("note in parentheses", "note naming the piece")
+        # A line that recurs more often than there are speeches (同志们、朋友们! within one speech) marks something
+        # else; a note shape may, since notes also quote and explain inside the text.
+        most = 2 * expected if is_note else expected
+        if count < max(3, expected / 3) or count > most:
+            if is_note:  # too rare or too common to calibrate: the general evidence of an editor's note
+                markers[key] = _Marker(key, count, key == "note naming the piece", EDITORS_NOTE)
+            continue
+        at_an_edge = indexes[0] == 0 or indexes[-1] == last
+        if not (at_an_edge or is_note):
+            continue  # a recurring line that neither opens the first speech nor closes the last marks no boundary
+        opens = indexes[0] == 0 if at_an_edge else key == "note naming the piece"
+        precision = MARKER_PRECISION_CAP * min(1.0, expected / count)
+        weight = math.log(precision / (1 - precision)) + BOUNDARY_COST
+        if weight > 0:
+            markers[key] = _Marker(key, count, opens, weight)
+    return markers
 
 
 class _TitleScores:
