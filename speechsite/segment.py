@@ -41,7 +41,10 @@ TITLE_IN_OPENING = 3.0        # weight of the title's pairs found in a segment's
 TITLE_IN_BODY = 0.6           # weight per paragraph of the title match across the segment
 SKIPPED_ENTRY = 3.0           # a TOC entry with no body between two entries that have one
 EDITORS_NOTE = 1.5            # a note in parentheses closing, or a note naming the piece opening, before calibration
+TOPIC_SHIFT = 1.5             # per standard deviation the vocabulary across a gap differs more than usual
+TOPIC_WINDOW = 6              # paragraphs on each side of a gap whose vocabulary is compared
 MARKER_PRECISION_CAP = 0.95   # however often a marker recurs, one in twenty may be text that looks like it
+MARKER_MIN_COUNT = 5          # fewer occurrences than this are too few to tell a marker from chance
 OPENING_WINDOW = 3            # paragraphs that count as a segment's opening
 WEAK_PAIR_SHARE = 0.5         # title pairs in more than half the paragraphs say nothing; left out (and cost time)
 
@@ -49,20 +52,20 @@ SALUTATION = re.compile(
     r"^(?:尊敬的|各位|同志们|亲爱的|女士们|先生们|朋友们|老师们|同学们|大家)[^。]{0,50}$")
 MEETING_WORDS = re.compile(r"召开|举行|召集|开幕|会议|大会|论坛|座谈|仪式|学习班")
 PLAIN_OPENING_WORDS = re.compile(r"^(?:根据|按照|刚才|今天|这次|本次|为了?|在.{2,30}之际|受.{1,10}委托)")
-CLOSING_WORDS = re.compile(r"谢谢|讲这么多|就讲到这里|圆满成功|身体健康|万事如意|阖家幸福")
+CLOSING_WORDS = re.compile(r"谢谢|讲这么多|就讲到这里|我的话完了|圆满成功|身体健康|万事如意|阖家幸福|万岁[!！]?$")
 # A long paragraph that opens by addressing the audience is the closing exhortation (同志们!美好前景令人憧憬…).
 PERORATION = re.compile(r"^(?:同志们|朋友们|各位[^,，!！]{0,12})[、,，!！]")
 ENUMERATION_CONTINUATION = re.compile(
-    r"^(?:[二三四五六七八九十]+[、是要]|[(（][二三四五六七八九十]+[)）]|第[二三四五六七八九十]+[,，、]|"
-    r"[2-9]\d?[、.．]|其次|再次|另一方面|此外|同时|另外)")
+    r"^(?:[二三四五六七八九十]+[、是要]|[(（](?!一[)）])[一二三四五六七八九十百〇○零]+[)）]|第[二三四五六七八九十]+[,，、]|"
+    r"[(（](?!1[)）])\d{1,3}[)）]|[2-9]\d?[、.．]|其次|再次|另一方面|此外|同时|另外)")
 NON_TEXT = re.compile(r"[^\w]|_", re.UNICODE)
 # An editor's note that is a whole paragraph in parentheses: （这是…时的讲话。） / （本文刊载于…）.
 NOTE_IN_PARENTHESES = re.compile(r"^[（(].{6,}[）)]\s*[?？]?$")
 # An editor's note that names the piece it introduces: 这是…的报告 / 此文是为…而写的 / 这个布告是….
 DESCRIBES_THE_PIECE = re.compile(
-    r"^(?:这是|这个|这篇|这部|这份|此文|本文|[^，。,；;]{1,10}?(?:此文|的这篇|的这部|的这个))[^。]*?"
-    r"(?:讲话|报告|决议|信|文章|著作|文件|谈话|发言|电报|提纲|讲演|演说|命令|布告|声明|社论|评论|序言|按语|题词|"
-    r"指示|通知|结论|总结|批语|致词|祝词|开幕词|闭幕词|论文|宣言|纲领|通电|答复|讲稿)")
+    r"^[^，。,；;？?！!]{0,10}?(?:这|此|本)(?:个|篇|部|份)?[^，。,；;？?！!是]{0,6}[，,]?是"
+    r"(?=[^。]*?(?:讲话|报告|决议|信|文章|著作|文件|谈话|发言|电报|提纲|讲演|演说|命令|布告|声明|社论|评论|序言|按语|"
+    r"题词|指示|通知|结论|总结|批语|致词|祝词|开幕词|闭幕词|论文|宣言|纲领|通电|答复|讲稿|写的|起草的))")
 MARKER_LINE_MAX_CHARS = 12     # a recurring line this short (a byline, a salutation) can be a marker of its own
 # Character pairs that occur in nearly every title of this genre say nothing about which speech is which.
 GENERIC_TITLE_PAIRS = {"讲话", "发言", "致辞", "上的", "会上", "议上", "会议", "工作", "大会", "的讲", "的发", "的致"}
@@ -139,6 +142,7 @@ class _GapEvidence:
         runs = Counter(p.blank_lines_before for p in paragraphs[1:])
         self.usual_blank_run = runs.most_common(1)[0][0] if runs else 1
         self.markers = _calibrate_markers(paragraphs, expected_speeches)
+        self.topic_shift = _topic_shift(paragraphs)
 
     @property
     def has_blank_line_structure(self) -> bool:
@@ -170,6 +174,9 @@ class _GapEvidence:
             found.append((CLOSING, "previous paragraph closes"))
         if _is_salutation(before.text):
             found.append((AFTER_SALUTATION, "follows a salutation"))
+        if not self.has_blank_line_structure and self.topic_shift[j] >= 1.0:
+            found.append((TOPIC_SHIFT * min(3.0, self.topic_shift[j]),
+                          f"vocabulary changes ({self.topic_shift[j]:.1f} deviations)"))
         for key in _marker_keys(text):
             marker = self.markers.get(key)
             if marker and marker.opens:
@@ -195,6 +202,54 @@ class _GapEvidence:
         return [reason for _, reason in self.weighed(j)] if j > 0 else ["start of the bodies"]
 
 
+def _topic_shift(paragraphs: list[Paragraph]) -> np.ndarray:
+    """For each gap j (before paragraph j), how much less alike the character pairs of the TOPIC_WINDOW paragraphs
+    on either side are than across the average gap, in standard deviations (0 where they are more alike): a change
+    of topic, the evidence left where a text has no blank lines, titles or notes (TextTiling, Hearst 1997).
+
+    Pairs are weighted by inverse paragraph frequency. The window vectors are never built: their dot products and
+    norms are sums of the dot products of paragraphs less than 2·TOPIC_WINDOW apart, found in one sorted list of
+    (pair, paragraph), so the cost is linear in the text."""
+    n, width = len(paragraphs), TOPIC_WINDOW
+    shift = np.zeros(n)
+    pair_ids: dict[str, int] = {}
+    rows = [[pair_ids.setdefault(pair, len(pair_ids)) for pair in _pairs(p.text)] for p in paragraphs]
+    if n < 3 or not pair_ids:
+        return shift
+    pair = np.fromiter((i for row in rows for i in row), dtype=np.int64)
+    owner = np.repeat(np.arange(n), [len(row) for row in rows])
+    order = np.lexsort((owner, pair))
+    pair, owner = pair[order], owner[order]
+    squared_idf = np.log(n / np.bincount(pair))[pair] ** 2
+    # near[a, d]: dot product of paragraphs a and a + d, for d < 2·width.
+    near = np.zeros((n, 2 * width))
+    near[:, 0] = np.bincount(owner, weights=squared_idf, minlength=n)
+    for step in range(1, 2 * width):
+        distance = owner[step:] - owner[:-step]
+        same = (pair[step:] == pair[:-step]) & (distance < 2 * width)
+        np.add.at(near, (owner[:-step][same], distance[same]), squared_idf[:-step][same])
+
+    gaps = np.arange(n)
+
+    def window_sum(first_offsets, second_offsets):
+        """Σ near[min(x, y), |x − y|] over paragraphs x = j + first, y = j + second that exist."""
+        total = np.zeros(n)
+        for first in first_offsets:
+            for second in second_offsets:
+                low, distance = min(first, second), abs(first - second)
+                valid = (gaps + low >= 0) & (gaps + max(first, second) < n)
+                total[valid] += near[gaps[valid] + low, distance]
+        return total
+
+    left, right = range(-width, 0), range(0, width)
+    dot = window_sum(left, right)
+    norms = np.sqrt(window_sum(left, left) * window_sum(right, right))
+    similarity = np.divide(dot, norms, out=np.zeros(n), where=norms > 0)[1:]
+    if similarity.std() > 0:
+        shift[1:] = np.maximum(0.0, (similarity.mean() - similarity) / similarity.std())
+    return shift
+
+
 @dataclass
 class _Marker:
     """A line shape that recurs about as often as the TOC has entries: a boundary marker of this compilation."""
@@ -218,10 +273,10 @@ def _marker_keys(text: str) -> list[str]:
 
 def _calibrate_markers(paragraphs: list[Paragraph], expected: int) -> dict[str, _Marker]:
     """Per-document self-calibration. The TOC says how many speeches to expect; a shape that recurs about that often
-    (a third of it at least), never twice in a row, marks boundaries, with a precision of expected / occurrences.
-    Whether it opens or closes a speech, the text's edges tell: a shape on the first paragraph opens, on the last
-    closes; a short line found at neither edge is no marker, while notes in parentheses close and notes naming the
-    piece open by default."""
+    (a third of it, and MARKER_MIN_COUNT, at least), never twice in a row, marks boundaries, with a precision of
+    expected / occurrences. Whether it opens or closes a speech, the text's edges tell: a shape on the first
+    paragraph opens, on the last closes; a short line found at neither edge is no marker, while notes in parentheses
+    close and notes naming the piece open by default."""
     where: dict[str, list[int]] = defaultdict(list)
     for index, paragraph in enumerate(paragraphs):
         for key in _marker_keys(paragraph.text):
@@ -235,7 +290,7 @@ def _calibrate_markers(paragraphs: list[Paragraph], expected: int) -> dict[str, 
         # A line that recurs more often than there are speeches (同志们、朋友们! within one speech) marks something
         # else; a note shape may, since notes also quote and explain inside the text.
         most = 2 * expected if is_note else expected
-        if count < max(3, expected / 3) or count > most:
+        if count < max(MARKER_MIN_COUNT, expected / 3) or count > most:
             if is_note:  # too rare or too common to calibrate: the general evidence of an editor's note
                 markers[key] = _Marker(key, count, key == "note naming the piece", EDITORS_NOTE)
             continue
