@@ -57,6 +57,8 @@ def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | No
         _check_junk_pins(overrides, junk)
         paragraphs = paragraphs_from_lines(body_lines, verbatim)
         title_lines = find_title_lines(paragraphs, parsed.toc)
+        title_headings = set() if title_lines_open_speeches(title_lines) else set(title_lines)
+        title_lines = {} if title_headings else title_lines
         paragraphs, back_matter = split_back_matter(paragraphs, max(title_lines, default=0))
     if not paragraphs:
         raise InputError(f"none of the {len(parsed.toc)} TOC entries has any body text after the table of "
@@ -65,6 +67,7 @@ def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | No
         pins = _resolve_pins(overrides, paragraphs)
         for index, number in title_lines.items():
             pins.starts.setdefault(index, number)
+        pins.joined |= title_headings - set(pins.starts)
         segments, near_misses = segment(paragraphs, parsed.toc, pins)
 
     speeches = [Speech(entry, title=typography.normalise(overrides.titles.get(entry.number, entry.title), verbatim))
@@ -130,6 +133,12 @@ def find_title_lines(paragraphs: list[Paragraph], toc: list[TocEntry]) -> dict[i
             if index != keep:
                 del found[index]
     return found
+
+
+def title_lines_open_speeches(title_lines: dict[int, int | None]) -> bool:
+    """Title lines open speeches when the bodies open with one; in a compilation whose first body does not, a line
+    repeating a title is a section heading inside a speech (as a last section named like the speech)."""
+    return bool(title_lines) and min(title_lines) <= 1
 
 
 def _title_key(text: str) -> str:

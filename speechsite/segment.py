@@ -34,7 +34,7 @@ SALUTATION_OTHER = 1.0        # 同志们、朋友们! also recurs inside speech
 MEETING_OPENING = 2.5         # 今天我们召开… / 根据…安排 in a first sentence that names the occasion
 PLAIN_OPENING = 0.5           # 根据… / 按照… / 刚才… without naming the occasion
 CLOSING = 1.5                 # 谢谢大家 / 我就讲这么多 / 预祝…圆满成功 / a closing 同志们!… paragraph
-ENUMERATION_CONTINUES = -8.0  # 二、 / 三是 / (二) / 第二 / 其次 cannot open a speech
+ENUMERATION_CONTINUES = -8.0  # 二、 / 三是 / (二) / 第二 / 其次 / 答: cannot open a speech
 AFTER_SALUTATION = -8.0       # a speech does not end on 同志们: — what follows a salutation belongs to it
 CLOSING_FORMULA = -8.0        # nor does one open with 谢谢大家 or 我就讲这么多
 TITLE_IN_OPENING = 3.0        # weight of the title's pairs found in a segment's first paragraphs
@@ -52,12 +52,13 @@ SALUTATION = re.compile(
     r"^(?:尊敬的|各位|同志们|亲爱的|女士们|先生们|朋友们|老师们|同学们|大家)[^。]{0,50}$")
 MEETING_WORDS = re.compile(r"召开|举行|召集|开幕|会议|大会|论坛|座谈|仪式|学习班")
 PLAIN_OPENING_WORDS = re.compile(r"^(?:根据|按照|刚才|今天|这次|本次|为了?|在.{2,30}之际|受.{1,10}委托)")
-CLOSING_WORDS = re.compile(r"谢谢|讲这么多|就讲到这里|我的话完了|圆满成功|身体健康|万事如意|阖家幸福|万岁[!！]?$")
+CLOSING_WORDS = re.compile(r"谢谢|讲(?:这么多|这些|这几点|这点意见|到这里)|我的话完了|圆满成功|身体健康|万事如意|"
+                           r"阖家幸福|万岁[!！]?$|闭幕[。!！]?$")
 # A long paragraph that opens by addressing the audience is the closing exhortation (同志们!美好前景令人憧憬…).
 PERORATION = re.compile(r"^(?:同志们|朋友们|各位[^,，!！]{0,12})[、,，!！]")
 ENUMERATION_CONTINUATION = re.compile(
-    r"^(?:[二三四五六七八九十]+[、是要]|[(（](?!一[)）])[一二三四五六七八九十百〇○零]+[)）]|第[二三四五六七八九十]+[,，、]|"
-    r"[(（](?!1[)）])\d{1,3}[)）]|[2-9]\d?[、.．]|其次|再次|另一方面|此外|同时|另外)")
+    r"^(?:[二三四五六七八九十]+(?:[、是要\s]|$)|[(（](?!一[)）])[一二三四五六七八九十百〇○零]+[)）]|第[二三四五六七八九十]+[,，、]|"
+    r"[(（](?!1[)）])\d{1,3}[)）]|[2-9]\d?[、.．]|其次|再次|另一方面|此外|同时|另外|答\s*[:：])")
 NON_TEXT = re.compile(r"[^\w]|_", re.UNICODE)
 # An editor's note that is a whole paragraph in parentheses: （这是…时的讲话。） / （本文刊载于…）.
 NOTE_IN_PARENTHESES = re.compile(r"^[（(].{6,}[）)]\s*[?？]?$")
@@ -169,7 +170,7 @@ class _GapEvidence:
         if len(text) <= 20 and CLOSING_WORDS.search(text):
             found.append((CLOSING_FORMULA, "is a closing formula"))
         if ENUMERATION_CONTINUATION.match(text):
-            found.append((ENUMERATION_CONTINUES, "continues an enumeration"))
+            found.append((ENUMERATION_CONTINUES, "continues an enumeration or a dialogue"))
         if CLOSING_WORDS.search(before.text[-30:]) or (len(before.text) > 60 and PERORATION.match(before.text)):
             found.append((CLOSING, "previous paragraph closes"))
         if _is_salutation(before.text):
@@ -266,7 +267,7 @@ def _marker_keys(text: str) -> list[str]:
     keys = [text] if len(text) <= MARKER_LINE_MAX_CHARS else []
     if NOTE_IN_PARENTHESES.match(text) and not DATE_LINE.match(text):
         keys.append("note in parentheses")
-    if DESCRIBES_THE_PIECE.match(text):
+    elif DESCRIBES_THE_PIECE.match(text):
         keys.append("note naming the piece")
     return keys
 
