@@ -35,6 +35,7 @@ MEETING_OPENING = 2.5         # 今天我们召开… / 根据…安排 in a fir
 PLAIN_OPENING = 0.5           # 根据… / 按照… / 刚才… without naming the occasion
 CLOSING = 1.5                 # 谢谢大家 / 我就讲这么多 / 预祝…圆满成功 / a closing 同志们!… paragraph
 ENUMERATION_CONTINUES = -8.0  # 二、 / 三是 / (二) / 第二 / 其次 / 答: cannot open a speech
+REFERS_BACK = -4.0            # 以上… / 总之… / 因此… refer to what came before: rarely a speech's first words
 AFTER_SALUTATION = -8.0       # a speech does not end on 同志们: — what follows a salutation belongs to it
 CLOSING_FORMULA = -8.0        # nor does one open with 谢谢大家 or 我就讲这么多
 TITLE_IN_OPENING = 3.0        # weight of the title's pairs found in a segment's first paragraphs
@@ -46,6 +47,7 @@ TOPIC_WINDOW = 6              # paragraphs on each side of a gap whose vocabular
 MARKER_PRECISION_CAP = 0.95   # however often a marker recurs, one in twenty may be text that looks like it
 MARKER_MIN_COUNT = 5          # fewer occurrences than this are too few to tell a marker from chance
 OPENING_WINDOW = 3            # paragraphs that count as a segment's opening
+OPENING_DECAY = 0.5           # weight of title words one paragraph further into the opening
 WEAK_PAIR_SHARE = 0.5         # title pairs in more than half the paragraphs say nothing; left out (and cost time)
 
 SALUTATION = re.compile(
@@ -59,6 +61,8 @@ PERORATION = re.compile(r"^(?:同志们|朋友们|各位[^,，!！]{0,12})[、,�
 ENUMERATION_CONTINUATION = re.compile(
     r"^(?:[二三四五六七八九十]+(?:[、是要\s]|$)|[(（](?!一[)）])[一二三四五六七八九十百〇○零]+[)）]|第[二三四五六七八九十]+[,，、]|"
     r"[(（](?!1[)）])\d{1,3}[)）]|[2-9]\d?[、.．]|其次|再次|另一方面|此外|同时|另外|答\s*[:：])")
+# Connectives that refer back to the text before them.
+REFERRING_BACK = re.compile(r"^(?:以上|上述|总之|总而言之|综上所述|由此可见|可见|因此|所以|但是|然而|而且|并且|反之|否则|于是)")
 NON_TEXT = re.compile(r"[^\w]|_", re.UNICODE)
 # An editor's note that is a whole paragraph in parentheses: （这是…时的讲话。） / （本文刊载于…）.
 NOTE_IN_PARENTHESES = re.compile(r"^[（(].{6,}[）)]\s*[?？]?$")
@@ -171,6 +175,8 @@ class _GapEvidence:
             found.append((CLOSING_FORMULA, "is a closing formula"))
         if ENUMERATION_CONTINUATION.match(text):
             found.append((ENUMERATION_CONTINUES, "continues an enumeration or a dialogue"))
+        if REFERRING_BACK.match(text):
+            found.append((REFERS_BACK, "refers back to the text before it"))
         if CLOSING_WORDS.search(before.text[-30:]) or (len(before.text) > 60 and PERORATION.match(before.text)):
             found.append((CLOSING, "previous paragraph closes"))
         if _is_salutation(before.text):
@@ -366,11 +372,13 @@ def _contains(sorted_values: np.ndarray, value: int) -> bool:
 
 
 def _in_opening_window(paragraph_indexes: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """For each block start s, whether any of the paragraphs lies in [s, s + OPENING_WINDOW)."""
+    """For each block start s, OPENING_DECAY ** k for the first of the paragraphs at s + k, k < OPENING_WINDOW, else 0:
+    title words in the first paragraph say most about where a speech starts, a paragraph later less."""
     first_at_or_after = np.searchsorted(paragraph_indexes, starts, side="left")
     found = first_at_or_after < len(paragraph_indexes)
-    nearest = paragraph_indexes[np.minimum(first_at_or_after, len(paragraph_indexes) - 1)]
-    return (found & (nearest < starts + OPENING_WINDOW)).astype(float)
+    offset = paragraph_indexes[np.minimum(first_at_or_after, len(paragraph_indexes) - 1)] - starts
+    within = found & (offset >= 0) & (offset < OPENING_WINDOW)
+    return np.where(within, OPENING_DECAY ** np.clip(offset, 0, OPENING_WINDOW), 0.0)
 
 
 class _Alignment:
