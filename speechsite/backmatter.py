@@ -43,6 +43,17 @@ def note_anchors(sections: list[BackMatter]) -> dict[str, str]:
     return {marker.group(): anchor for marker, anchor in markers if marker and anchor.startswith("note-")}
 
 
+def speech_note_anchors(paragraphs: list[Paragraph]) -> dict[str, str]:
+    """A speech's own notes section (a 注释 header followed by notes, at the end of its body): each note's marker →
+    the anchor of its paragraph, so that the speech's markers link to the notes under it."""
+    header = next((index for index in range(len(paragraphs) - 1, -1, -1) if _opens(paragraphs, index)
+                   and _header_kind(paragraphs[index].text) == "notes"), None)
+    if header is None:
+        return {}
+    markers = ((NOTE_MARKER.match(paragraph.text), paragraph.anchor) for paragraph in paragraphs[header + 1:])
+    return {marker.group(): anchor for marker, anchor in markers if marker}
+
+
 def split_back_matter(paragraphs: list[Paragraph], last_speech_start: int = 0,
                       ) -> tuple[list[Paragraph], list[BackMatter]]:
     """The speeches' paragraphs, and the back-matter sections that follow them (possibly none).

@@ -154,8 +154,17 @@ def _as_json(compilation: Compilation) -> dict:
             "number": speech.number,
             "title": speech.title,
             "url": speech_path(speech).removesuffix(".md") + "/" if speech.has_text else None,
+            "date": speech.date or None,
+            "boundary": {"line": speech.boundary.line, "confidence": speech.boundary.confidence,
+                         "evidence": speech.boundary.evidence, "pinned": speech.boundary.pinned}
+            if speech.boundary else None,
             "paragraphs": [paragraph.text for paragraph in speech.paragraphs],
         } for speech in compilation.speeches],
+        "possible_boundaries_not_taken": [{"line": gap.line, "confidence": gap.confidence, "evidence": gap.evidence}
+                                          for gap in compilation.weak_gaps],
+        "front_matter": [{"line": r.line, "text": r.text} for r in compilation.removed if r.reason == "front matter"],
+        "back_matter": [{"kind": section.kind, "title": section.title, "line": section.line,
+                         "paragraphs": len(section.paragraphs)} for section in compilation.back_matter],
         "removed": [{"line": r.line, "text": r.text, "reason": r.reason} for r in compilation.removed],
     }
 

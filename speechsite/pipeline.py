@@ -66,7 +66,9 @@ def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | No
     with times.stage("segment"):
         pins = _resolve_pins(overrides, paragraphs)
         for index, number in title_lines.items():
-            pins.starts.setdefault(index, number)
+            if index not in pins.starts:
+                pins.starts[index] = number
+                pins.title_lines.add(index)
         pins.joined |= title_headings - set(pins.starts)
         segments, near_misses = segment(paragraphs, parsed.toc, pins)
 

@@ -78,12 +78,14 @@ GENERIC_TITLE_PAIRS = {"讲话", "发言", "致辞", "上的", "会上", "议上
 
 @dataclass
 class Pins:
-    """Editorial decisions the segmenter must respect, by paragraph index."""
+    """Decisions the segmenter must respect, by paragraph index: the editor's, and the title lines the text has."""
 
     starts: dict[int, int | None] = field(default_factory=dict)
     """Paragraph index → TOC number it must start (None: any entry)."""
     joined: set[int] = field(default_factory=set)
     """Paragraph indexes that must not start a speech."""
+    title_lines: set[int] = field(default_factory=set)
+    """The starts that are a line repeating the entry's title rather than an editor's pin."""
 
 
 @dataclass
@@ -113,9 +115,11 @@ def segment(paragraphs: list[Paragraph], toc: list[TocEntry], pins: Pins | None 
     for block, end_block, entry_index in alignment.path:
         start = starts[block]
         end = starts[end_block] if end_block < len(starts) else len(paragraphs)
-        pinned = start in pins.starts
-        confidence = 1.0 if block == 0 or pinned else _squash(alignment.best - alignment.best_without[block])
-        reasons = evidence.reasons(start) + titles.reasons(entry_index, block)
+        forced = start in pins.starts
+        pinned = forced and start not in pins.title_lines
+        confidence = 1.0 if block == 0 or forced else _squash(alignment.best - alignment.best_without[block])
+        reasons = (["repeats the title of the TOC entry"] if start in pins.title_lines else []) + \
+            evidence.reasons(start) + titles.reasons(entry_index, block)
         segments.append(Segment(toc[entry_index], start, end,
                                 Boundary(paragraphs[start].line, round(confidence, 3), reasons, pinned)))
     chosen = {block for block, _, _ in alignment.path}

@@ -14,7 +14,7 @@ import jinja2
 from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
-from .backmatter import NOTE_MARKER, note_anchors
+from .backmatter import NOTE_MARKER, note_anchors, speech_note_anchors
 from .metadata import LEVEL_LABELS, SpeechMetadata
 from .model import Compilation, Paragraph, Speech
 from .passages import ParagraphPassages
@@ -60,7 +60,8 @@ def description(speech: Speech) -> str:
 def marked_paragraph(paragraph: Paragraph, spans: list[tuple[int, int]], note_links: dict[str, str] | None = None,
                      ) -> Markup:
     """Paragraph text as HTML, with the given (start, end) spans wrapped in <mark class="shared-passage">, and each
-    note marker that is a key of ``note_links`` (〔1〕 → its URL on the notes page) a link to its note.
+    note marker that is a key of ``note_links`` (〔1〕 → its URL on the notes page, or ``#p40`` under the speech) a link
+    to its note.
 
     A paragraph longer than LONG_PARAGRAPH characters is cut into blocks of LONG_PARAGRAPH_BLOCK characters that
     the browser lays out only when they scroll into view (content-visibility in speechsite.css): a single
@@ -68,7 +69,8 @@ def marked_paragraph(paragraph: Paragraph, spans: list[tuple[int, int]], note_li
     """
     text = paragraph.text
     references = [(found.start(), found.end(), note_links[found.group()])
-                  for found in NOTE_MARKER.finditer(text) if found.group() in note_links] if note_links else []
+                  for found in NOTE_MARKER.finditer(text) if found.group() in note_links
+                  and note_links[found.group()] != f"#{paragraph.anchor}"] if note_links else []  # no note links to itself
     block = LONG_PARAGRAPH_BLOCK if len(text) > LONG_PARAGRAPH else max(len(text), 1)
     cuts = sorted({0, len(text), *(offset for span in spans for offset in span),
                    *(offset for start, end, _ in references for offset in (start, end)), *range(0, len(text), block)})
@@ -159,7 +161,9 @@ class PageWriter:
         for speech in compilation.speeches_with_text:
             path = speech_path(speech)
             url = _linking(path, use_directory_urls)["url"]
-            note_links = {marker: url(compilation.page_path("notes.md"), anchor) for marker, anchor in notes.items()}
+            own_notes = speech_note_anchors(speech.paragraphs)
+            note_links = ({marker: f"#{anchor}" for marker, anchor in own_notes.items()} if own_notes else
+                          {marker: url(compilation.page_path("notes.md"), anchor) for marker, anchor in notes.items()})
             add(path, "speech.md.j2", speech=speech, note_links=note_links)
         for section in compilation.back_matter:
             add(compilation.page_path(f"{section.kind}.md"), "back-matter.md.j2", section=section)

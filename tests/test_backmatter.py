@@ -95,3 +95,32 @@ def test_note_links_survive_the_build_and_lead_to_their_notes(tmp_path):
     assert broken_links(out / "site") == [] and broken_links(out / "off") == []
     assert 'href="../../notes/#note-2"' in (out / "site" / "speeches" / "01" / "index.html").read_text(encoding="utf-8")
     assert 'href="../notes.html#note-2"' in (out / "off" / "speeches" / "01.html").read_text(encoding="utf-8")
+
+
+def test_notes_after_each_speech_stay_in_that_speech_and_its_markers_link_to_them(tmp_path):
+    from volumes import expected_bodies, titled_volume
+
+    seed = tmp_path / "v.txt"
+    seed.write_text(titled_volume(notes_per_speech=True), encoding="utf-8")
+    compilation = build_compilation(seed)
+    assert [[p.source_text.strip() for p in s.paragraphs] for s in compilation.speeches] == expected_bodies(True)
+    assert compilation.back_matter == []
+    first = compilation.speeches[0]
+    assert first.date == "（一九五六年三月一日）"
+    assert {r.reason for r in compilation.removed} >= {"speech title", "speech date", "front matter",
+                                                         "byline (the author's name under the title)"}
+    page = PageWriter(PROJECT_DIR / "templates" / "pages").render(compilation)["speeches/01.md"]
+    note = next(p for p in first.paragraphs if p.text.startswith("〔1〕"))
+    assert f'<a class="note-ref" href="#{note.anchor}">〔1〕</a>' in page
+    assert page.count('class="note-ref"') == 1  # the note itself does not link to itself
+
+
+def test_one_notes_section_at_the_end_is_the_volumes_own_page(tmp_path):
+    from volumes import expected_bodies, titled_volume
+
+    seed = tmp_path / "v.txt"
+    seed.write_text(titled_volume(notes_per_speech=False), encoding="utf-8")
+    compilation = build_compilation(seed)
+    assert [[p.source_text.strip() for p in s.paragraphs] for s in compilation.speeches] == expected_bodies(False)
+    assert [section.kind for section in compilation.back_matter] == ["notes"]
+    assert len(compilation.back_matter[0].paragraphs) == 3

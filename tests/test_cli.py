@@ -25,10 +25,16 @@ def test_inspect_json_has_the_documented_shape(project_dir, seed_path):
     assert collection["title"] == "2020年12月份最新工作会议讲话汇编"
     speeches = collection["speeches"]
     assert len(speeches) == 59
-    assert set(speeches[0]) == {"number", "title", "url", "paragraphs"}
+    assert set(speeches[0]) == {"number", "title", "url", "date", "boundary", "paragraphs"}
     assert [s["number"] for s in speeches if s["url"]] == list(TRUE_SPEECHES)
     assert speeches[0]["url"] == "speeches/01/" and speeches[19] == {
-        "number": 20, "title": "在全区深化接放管服改革工作推进会议上的讲话", "url": None, "paragraphs": []}
+        "number": 20, "title": "在全区深化接放管服改革工作推进会议上的讲话", "url": None, "date": None,
+        "boundary": None, "paragraphs": []}
+    second = speeches[1]["boundary"]
+    assert second["line"] == 133 and 0.5 < second["confidence"] < 0.9 and not second["pinned"]
+    assert "opening names the occasion" in second["evidence"]
+    assert {"possible_boundaries_not_taken", "front_matter", "back_matter"} <= set(collection)
+    assert collection["front_matter"] == [] and collection["back_matter"] == []
     removed = collection["removed"]
     assert removed[0] == {"line": 1, "text": "[党规党纪心得体会2021年8月份]2020年12月份最新工作会议讲话汇编(59篇)",
                           "reason": "title"}

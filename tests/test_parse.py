@@ -92,3 +92,24 @@ def test_chinese_numbers_count_past_ten():
 def test_titles_ending_in_numbers_keep_them():
     parsed = parse(Path("x.txt"), lines_of("汇编\n1。纪念关工委成立30周年\n2。在2020年会议上的讲话 2021\n正文"))
     assert [e.title for e in parsed.toc] == ["纪念关工委成立30周年", "在2020年会议上的讲话 2021"]
+
+
+def test_toc_after_front_matter_and_a_contents_header_with_a_stray_line_and_a_notes_entry():
+    from volumes import PIECES, titled_volume
+
+    source = titled_volume()
+    parsed = parse(Path("v.txt"), lines_of(source))
+    assert parsed.title == "示例文选"
+    assert [entry.title for entry in parsed.toc] == [piece.title for piece in PIECES]
+    reasons = {removed.text.strip(): removed.reason for removed in parsed.removed}
+    assert reasons[PIECES[0].paragraphs[1]] == "front matter"
+    assert reasons["目  录"] == "toc"
+    assert reasons["（一九五七年一月）  作者"].startswith("toc: stray line")
+    assert reasons["· 注释"].startswith("toc: back matter entry")
+    assert parsed.body_lines[0].text == PIECES[0].title
+
+
+def test_front_matter_without_a_contents_header_needs_two_entries_in_a_row():
+    parsed = parse(Path("x.txt"), lines_of("文选\n出版说明：本书收入讲话两篇。\n1、甲篇\n2、乙篇\n甲篇正文。"))
+    assert [entry.title for entry in parsed.toc] == ["甲篇", "乙篇"]
+    assert [(r.text, r.reason) for r in parsed.removed][1] == ("出版说明：本书收入讲话两篇。", "front matter")

@@ -94,3 +94,59 @@ def test_override_file_pins_a_boundary_and_fixes_a_title(tmp_path):
     assert [(s.number, [p.text for p in s.paragraphs]) for s in compilation.speeches_with_text] == [
         (1, ["第一段。", "第二段。"]), (2, ["第三段。"])]
     assert compilation.speeches[0].title == "甲会议上的讲话"
+
+
+def packed(*lines: str):
+    """Paragraphs one per line, with no blank line anywhere (as in files that lost their blank lines)."""
+    return paragraphs_from_lines([SourceLine(i, line) for i, line in enumerate(lines, start=1)])
+
+
+FOREST = ["森林是水库、钱库、粮库，植树造林功在当代。", "造林要选好树种，适地适树，乔灌草结合。", "封山育林以后，林木长势明显好转。"]
+WATER = ["水利是农业的命脉，渠道配套才能灌溉。", "水库除险加固要抓紧，汛期以前必须完成。", "节约用水，发展喷灌滴灌。"]
+SCHOOL = ["农村学校要办在群众家门口，孩子就近上学。", "教师住房要解决好，让教师安心教书。", "课程要开足开齐，音乐美术不能少。"]
+ROADS = ["公路修到村里，农产品才运得出去。", "养护队伍要稳定，路修好了还要管好。", "客运班车通到乡镇，群众出行方便。"]
+CLINIC = ["乡镇卫生院是农村医疗的骨干。", "村医的补助要落实到位，留得住人。", "常见病在村里就能看，大病及时转诊。"]
+TOPICS = [FOREST, WATER, SCHOOL, ROADS, CLINIC]
+TOPIC_TITLES = ["植树造林", "兴修水利", "农村学校", "修好公路", "乡村医疗"]
+
+
+def test_a_byline_recurring_as_often_as_the_toc_has_entries_marks_every_boundary_of_packed_text():
+    lines = [line for body in TOPICS for line in ["作者"] + body]
+    paras = packed(*lines)
+    segments, _ = segment(paras, toc(*TOPIC_TITLES))
+    assert [(s.entry.number, s.start) for s in segments] == [(k + 1, 4 * k) for k in range(5)]
+    assert any("opens like 5 others" in reason for reason in segments[2].boundary.evidence)
+
+
+def test_an_editors_note_in_parentheses_closing_each_piece_is_calibrated_as_a_closing_marker():
+    notes = [f"（这是作者在第{n}次座谈会上的讲话。）" for n in range(1, 6)]
+    lines = [line for body, note in zip(TOPICS, notes) for line in body + [note]]
+    segments, _ = segment(packed(*lines), toc(*TOPIC_TITLES))
+    assert [s.start for s in segments] == [0, 4, 8, 12, 16]
+    assert "closes like 5 others: note in parentheses" in " ".join(segments[1].boundary.evidence)
+
+
+def test_a_line_recurring_inside_one_speech_is_no_marker():
+    """同志们、朋友们! five times inside the second speech neither opens the first nor closes the last."""
+    from speechsite.segment import _calibrate_markers
+
+    body = ["同志们、朋友们!"] * 5
+    paras = packed(*(FOREST + [line for cheer in body for line in (cheer, WATER[0])] + SCHOOL))
+    assert "同志们、朋友们!" not in _calibrate_markers(paras, expected=5)
+
+
+def test_the_vocabulary_changes_most_where_the_topic_does():
+    from speechsite.segment import _topic_shift
+
+    lines = [line for body in (FOREST * 2, WATER * 2) for line in body]
+    shift = _topic_shift(packed(*lines))
+    assert int(shift.argmax()) == 6 and shift[6] >= 1.0
+
+
+def test_every_gap_is_a_candidate_without_blank_lines_but_a_continuing_enumeration_is_not():
+    paras = packed("森林要保护好。", "二、水利要修好。", "学校要办好。")
+    from speechsite.segment import _GapEvidence
+
+    evidence = _GapEvidence(paras, expected_speeches=3)
+    assert not evidence.has_blank_line_structure
+    assert [evidence.is_candidate(j) for j in (1, 2)] == [False, True]
