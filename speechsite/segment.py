@@ -151,7 +151,9 @@ class _GapEvidence:
         runs = Counter(p.blank_lines_before for p in paragraphs[1:])
         self.usual_blank_run = runs.most_common(1)[0][0] if runs else 1
         self.markers = _calibrate_markers(paragraphs, expected_speeches)
-        self.topic_shift = _topic_shift(paragraphs)
+        # Where blank lines show the structure, they are the evidence; the vocabulary is read only where they don't.
+        self.topic_shift = None if self.has_blank_line_structure else _topic_shift(paragraphs)
+        self._weighed: dict[int, list[tuple[float, str]]] = {}
 
     @property
     def has_blank_line_structure(self) -> bool:
@@ -159,6 +161,11 @@ class _GapEvidence:
         return self.usual_blank_run > 0
 
     def weighed(self, j: int) -> list[tuple[float, str]]:
+        if j not in self._weighed:
+            self._weighed[j] = self._weigh(j)
+        return self._weighed[j]
+
+    def _weigh(self, j: int) -> list[tuple[float, str]]:
         here, before = self.paragraphs[j], self.paragraphs[j - 1]
         text = here.text
         found = []
@@ -185,7 +192,7 @@ class _GapEvidence:
             found.append((CLOSING, "previous paragraph closes"))
         if _is_salutation(before.text):
             found.append((AFTER_SALUTATION, "follows a salutation"))
-        if not self.has_blank_line_structure and self.topic_shift[j] >= 1.0:
+        if self.topic_shift is not None and self.topic_shift[j] >= 1.0:
             found.append((TOPIC_SHIFT * min(3.0, self.topic_shift[j]),
                           f"vocabulary changes ({self.topic_shift[j]:.1f} deviations)"))
         for key in _marker_keys(text):
