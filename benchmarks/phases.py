@@ -54,7 +54,8 @@ def main() -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
     started = time.perf_counter()
-    from speechsite.pipeline import StageTimes, build_compilation  # numpy, rjieba (its dictionary), the gazetteer data
+    from speechsite.pipeline import build_compilation  # numpy, rjieba (its dictionary), the gazetteer data
+    from speechsite.timing import StageTimes
     from speechsite.search_index import index_files, search_index
     from speechsite.write import PageWriter
     pipeline_imported = time.perf_counter()

@@ -23,7 +23,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from speechsite.pipeline import build_compilation  # noqa: E402
-from speechsite.segment import ENUMERATION_CONTINUATION  # noqa: E402
+from speechsite.split.shapes import ENUMERATION_CONTINUATION  # noqa: E402
 
 SEED = PROJECT_DIR / "seeds" / "000_6daea81426b11c94.txt"
 SALUTATIONS = ["同志们:", "各位领导,同志们:", "各位代表、同志们:", "尊敬的各位来宾,同志们:"]

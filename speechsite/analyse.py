@@ -21,7 +21,7 @@ from .related import RelatedSpeech, related_speeches
 from .words import ContentWordCounter, TermWeights, speech_words, weigh_terms
 
 if TYPE_CHECKING:
-    from .pipeline import StageTimes
+    from .timing import StageTimes  # only for the annotation
 
 
 @dataclass

@@ -1,12 +1,8 @@
 """The chain of stages from a seed file to a checked Compilation: read → parse → clean (junk, typography) → segment
-→ outline → fidelity check → analyse."""
+(speechsite/split/) → outline → fidelity check → analyse. Each stage is a call here; none returns to another."""
 
 from __future__ import annotations
 
-import re
-import time
-from collections import Counter
-from contextlib import contextmanager
 from pathlib import Path
 
 from . import typography
@@ -15,30 +11,17 @@ from .backmatter import split_back_matter
 from .errors import InputError, display_path
 from .fidelity import check_accounting
 from .junk import split_junk
-from .line_shapes import BYLINE, DATE_LINE
-from .model import Compilation, Overrides, Paragraph, Removed, SourceLine, Speech, TocEntry
+from .model import Compilation, Overrides, Paragraph, SourceLine, Speech
 from .overrides import load_overrides
 from .parse import parse
 from .read import read_lines
-from .segment import Pins, segment
+from .split.alignment import Pins, segment
+from .split.titles import find_bylines, find_title_lines, take_title_and_date, title_lines_open_speeches
+from .timing import StageTimes
 
 WEAK_CONFIDENCE = 0.9
 REPORTED_GAPS = 20
 """Weak boundaries and near misses listed in a build's log; inspect lists them all."""
-TITLE_LINE_MAX_CHARS = 120
-NOT_A_WORD = re.compile(r"[\W_]+")
-class StageTimes(dict):
-    """Seconds spent in each stage, for the build log and benchmarks/phases.py."""
-
-    @contextmanager
-    def stage(self, name: str):
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self[name] = self.get(name, 0.0) + time.perf_counter() - started
-
-
 def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | None = None,
                       with_analysis: bool = True) -> Compilation:
     """Run every stage on one seed file; raise InputError for anything the user must fix.
@@ -81,7 +64,7 @@ def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | No
         speech = by_number[seg.entry.number]
         speech.paragraphs = paragraphs[seg.start:seg.end]
         speech.boundary = seg.boundary
-        heading_lines += _take_title_and_date(speech, seg.start in title_lines, bylines)
+        heading_lines += take_title_and_date(speech, seg.start in title_lines, bylines)
     for number in overrides.titles:
         if number not in by_number:
             raise InputError(f"[[title]] names speech {number}, which is not in the TOC", overrides.path)
@@ -109,72 +92,6 @@ def paragraphs_from_lines(lines: list[SourceLine], verbatim: bool = False) -> li
         paragraphs.append(Paragraph(typography.normalise(line.text, verbatim), line.number, line.text, blanks))
         blanks = 0
     return paragraphs
-
-
-def find_title_lines(paragraphs: list[Paragraph], toc: list[TocEntry]) -> dict[int, int | None]:
-    """Paragraphs that repeat a TOC title (up to spaces and punctuation): index → entry number (None if the title
-    is shared by several entries, and the alignment chooses)."""
-    entries_by_key: dict[str, list[int]] = {}
-    for entry in toc:
-        entries_by_key.setdefault(_title_key(entry.title), []).append(entry.number)
-    found: dict[int, int | None] = {}
-    for index, paragraph in enumerate(paragraphs):
-        numbers = entries_by_key.get(_title_key(paragraph.text)) if len(paragraph.text) <= TITLE_LINE_MAX_CHARS else None
-        if numbers:
-            found[index] = numbers[0] if len(numbers) == 1 else None
-    # A title repeated inside its own speech (as its last section's heading) is not a second start: of the lines
-    # repeating one title, keep the one a date line follows, else the first.
-    by_number: dict[int, list[int]] = {}
-    for index, number in found.items():
-        if number is not None:
-            by_number.setdefault(number, []).append(index)
-    for indexes in by_number.values():
-        dated = [i for i in indexes if i + 1 < len(paragraphs) and DATE_LINE.match(paragraphs[i + 1].text.strip())]
-        keep = (dated or indexes)[0]
-        for index in indexes:
-            if index != keep:
-                del found[index]
-    return found
-
-
-def title_lines_open_speeches(title_lines: dict[int, int | None]) -> bool:
-    """Title lines open speeches when the bodies open with one; in a compilation whose first body does not, a line
-    repeating a title is a section heading inside a speech (as a last section named like the speech)."""
-    return bool(title_lines) and min(title_lines) <= 1
-
-
-def _title_key(text: str) -> str:
-    return NOT_A_WORD.sub("", text)
-
-
-def _take_title_and_date(speech: Speech, opens_with_title: bool, bylines: set[str]) -> list[Removed]:
-    """A speech whose body opens with its title line: that line is the boundary, not a paragraph; a date line
-    right after it becomes the speech's date, and a byline after that (one of ``bylines``) is set aside."""
-    if not opens_with_title:
-        return []
-    taken = speech.paragraphs.pop(0)
-    removed = [Removed(taken.line, taken.source_text, "speech title")]
-    if speech.paragraphs and DATE_LINE.match(speech.paragraphs[0].text.strip()):
-        date = speech.paragraphs.pop(0)
-        speech.date = date.text.strip().rstrip("?？")
-        removed.append(Removed(date.line, date.source_text, "speech date"))
-    if len(speech.paragraphs) > 1 and speech.paragraphs[0].text.strip() in bylines:
-        byline = speech.paragraphs.pop(0)
-        removed.append(Removed(byline.line, byline.source_text, "byline (the author's name under the title)"))
-    return removed
-
-
-def find_bylines(paragraphs: list[Paragraph], title_lines: dict[int, int | None]) -> set[str]:
-    """Short name lines that recur under the titles (after the title, or after its date line): the compilation's
-    bylines. One occurrence proves nothing, since a heading such as 引言 looks the same."""
-    found = Counter()
-    for index in title_lines:
-        after = index + 1
-        if after < len(paragraphs) and DATE_LINE.match(paragraphs[after].text.strip()):
-            after += 1
-        if after < len(paragraphs) and BYLINE.match(paragraphs[after].text.strip()):
-            found[paragraphs[after].text.strip()] += 1
-    return {text for text, count in found.items() if count >= 2}
 
 
 def _resolve_pins(overrides: Overrides, paragraphs: list[Paragraph]) -> Pins:

@@ -5,7 +5,7 @@ from speechsite.analyse import analyse
 from speechsite.damage import damage_report
 from speechsite.metadata import compilation_metadata, display_titles
 from speechsite.passages import passages_by_paragraph, shared_passages
-from speechsite.pipeline import StageTimes
+from speechsite.timing import StageTimes
 from speechsite.related import related_speeches
 from speechsite.words import term_weights
 

@@ -8,7 +8,7 @@ from seed_truth import TRUE_SPEECHES
 from speechsite.model import TocEntry
 from speechsite.pipeline import build_compilation, paragraphs_from_lines
 from speechsite.model import SourceLine
-from speechsite.segment import Pins, segment
+from speechsite.split.alignment import Pins, segment
 
 
 def test_seed_has_bodies_for_speeches_1_to_19_only(seed_compilation):
@@ -128,25 +128,25 @@ def test_an_editors_note_in_parentheses_closing_each_piece_is_calibrated_as_a_cl
 
 def test_a_line_recurring_inside_one_speech_is_no_marker():
     """同志们、朋友们! five times inside the second speech neither opens the first nor closes the last."""
-    from speechsite.segment import _calibrate_markers
+    from speechsite.split.evidence import calibrate_markers
 
     body = ["同志们、朋友们!"] * 5
     paras = packed(*(FOREST + [line for cheer in body for line in (cheer, WATER[0])] + SCHOOL))
-    assert "同志们、朋友们!" not in _calibrate_markers(paras, expected=5)
+    assert "同志们、朋友们!" not in calibrate_markers(paras, expected=5)
 
 
 def test_the_vocabulary_changes_most_where_the_topic_does():
-    from speechsite.segment import _topic_shift
+    from speechsite.split.evidence import topic_shift
 
     lines = [line for body in (FOREST * 2, WATER * 2) for line in body]
-    shift = _topic_shift(packed(*lines))
+    shift = topic_shift(packed(*lines))
     assert int(shift.argmax()) == 6 and shift[6] >= 1.0
 
 
 def test_every_gap_is_a_candidate_without_blank_lines_but_a_continuing_enumeration_is_not():
     paras = packed("森林要保护好。", "二、水利要修好。", "学校要办好。")
-    from speechsite.segment import _GapEvidence
+    from speechsite.split.evidence import GapEvidence
 
-    evidence = _GapEvidence(paras, expected_speeches=3)
+    evidence = GapEvidence(paras, expected_speeches=3)
     assert not evidence.has_blank_line_structure
     assert [evidence.is_candidate(j) for j in (1, 2)] == [False, True]

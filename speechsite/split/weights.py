@@ -1,0 +1,33 @@
+"""Every number of the segmentation model in one place, in log-odds-like units: what a sign of a start (or against one)
+adds to a gap's score, how titles weigh, how markers are calibrated.
+
+Hand-set figures were chosen on the seed and checked by the property tests; the figures marked "fitted" were
+obtained by ``python benchmarks/fit_weights.py`` (coordinate search, see its docstring) on the development set
+(../shared/corpora: 《邓小平文选》 1-2, 《毛泽东选集》 1-2 in four shapes) with the seed and synthetic recombinations
+of it as constraints. Re-fit there rather than re-tune here.
+"""
+
+BOUNDARY_COST = 3.0           # every boundary must be paid for by evidence
+LONGER_BLANK_RUN = 4.0        # more blank lines than the usual paragraph gap
+SHORTER_BLANK_RUN = -1.0      # fewer blank lines than usual (lines glued together)
+SALUTATION_WITH_COLON = 3.5   # 同志们: / 各位嘉宾、各位朋友: (inside a speech the address ends with ! or ,)
+SALUTATION_OTHER = 1.0        # 同志们、朋友们! also recurs inside speeches
+MEETING_OPENING = 2.5         # 今天我们召开… / 根据…安排 in a first sentence that names the occasion
+PLAIN_OPENING = 0.5           # 根据… / 按照… / 刚才… without naming the occasion
+CLOSING = 1.5                 # 谢谢大家 / 我就讲这么多 / 预祝…圆满成功 / a closing 同志们!… paragraph
+ENUMERATION_CONTINUES = -8.0  # 二、 / 三是 / (二) / 第二 / 其次 / 答: cannot open a speech
+REFERS_BACK = -4.0            # 以上… / 总之… / 因此… refer to what came before: rarely a speech's first words
+AFTER_SALUTATION = -8.0       # a speech does not end on 同志们: — what follows a salutation belongs to it
+CLOSING_FORMULA = -8.0        # nor does one open with 谢谢大家 or 我就讲这么多
+TITLE_IN_OPENING = 3.0        # weight of the title's pairs found in a segment's first paragraphs
+TITLE_IN_BODY = 0.6           # weight per paragraph of the title match across the segment
+SKIPPED_ENTRY = 3.0           # a TOC entry with no body between two entries that have one
+EDITORS_NOTE = 1.5            # a note in parentheses closing, or a note naming the piece opening, before calibration
+TOPIC_SHIFT = 1.5             # per standard deviation the vocabulary across a gap differs more than usual
+TOPIC_WINDOW = 6              # paragraphs on each side of a gap whose vocabulary is compared
+MARKER_PRECISION_CAP = 0.95   # however often a marker recurs, one in twenty may be text that looks like it
+MARKER_MIN_COUNT = 5          # fewer occurrences than this are too few to tell a marker from chance
+OPENING_WINDOW = 3            # paragraphs that count as a segment's opening
+OPENING_DECAY = 0.5           # weight of title words one paragraph further into the opening
+WEAK_PAIR_SHARE = 0.5         # title pairs in more than half the paragraphs say nothing; left out (and cost time)
+MARKER_LINE_MAX_CHARS = 12     # a recurring line this short (a byline, a salutation) can be a marker of its own
