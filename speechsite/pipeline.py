@@ -11,11 +11,11 @@ from .backmatter import split_back_matter
 from .errors import InputError, display_path
 from .fidelity import check_accounting
 from .junk import split_junk
-from .model import Compilation, Overrides, Paragraph, SourceLine, Speech
+from .model import Compilation, Overrides, Paragraph, SourceLine, Speech, TocEntry
 from .overrides import load_overrides
 from .parse import parse
 from .read import read_lines
-from .split.alignment import Pins, segment
+from .split.alignment import ImpossiblePins, Pins, segment
 from .split.titles import find_bylines, find_title_lines, take_title_and_date, title_lines_open_speeches
 from .timing import StageTimes
 
@@ -46,14 +46,15 @@ def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | No
     if not paragraphs:
         raise InputError(f"none of the {len(parsed.toc)} TOC entries has any body text after the table of "
                          "contents; add the speeches' text after the TOC", seed, parsed.toc[-1].line)
+    warnings = list(parsed.warnings)
     with times.stage("segment"):
-        pins = _resolve_pins(overrides, paragraphs)
+        pins = _resolve_pins(overrides, paragraphs, parsed.toc)
         for index, number in title_lines.items():
             if index not in pins.starts:
                 pins.starts[index] = number
                 pins.title_lines.add(index)
         pins.joined |= title_headings - set(pins.starts)
-        segments, near_misses = segment(paragraphs, parsed.toc, pins)
+        segments, near_misses = _segment_respecting(paragraphs, parsed, pins, overrides, warnings)
 
     speeches = [Speech(entry, title=typography.normalise(overrides.titles.get(entry.number, entry.title), verbatim))
                 for entry in parsed.toc]
@@ -64,14 +65,14 @@ def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | No
         speech = by_number[seg.entry.number]
         speech.paragraphs = paragraphs[seg.start:seg.end]
         speech.boundary = seg.boundary
-        heading_lines += take_title_and_date(speech, seg.start in title_lines, bylines)
+        heading_lines += take_title_and_date(speech, seg.start in pins.title_lines, bylines)
     for number in overrides.titles:
         if number not in by_number:
             raise InputError(f"[[title]] names speech {number}, which is not in the TOC", overrides.path)
 
     removed = sorted(parsed.removed + junk + heading_lines, key=lambda r: r.line)
     compilation = Compilation(seed, parsed.title, speeches, removed, lines, parsed.declared_count,
-                              list(parsed.warnings), near_misses, back_matter=back_matter)
+                              warnings, near_misses, back_matter=back_matter)
     with times.stage("outline"):
         mark_outline(compilation)
     with times.stage("fidelity"):
@@ -94,9 +95,31 @@ def paragraphs_from_lines(lines: list[SourceLine], verbatim: bool = False) -> li
     return paragraphs
 
 
-def _resolve_pins(overrides: Overrides, paragraphs: list[Paragraph]) -> Pins:
+def _segment_respecting(paragraphs: list[Paragraph], parsed, pins: Pins, overrides: Overrides, warnings: list[str]):
+    """Segment with the pins; title lines that cannot all open speeches (one repeats another speech's title, out of
+    order) are demoted to evidence with a warning; editor's pins that cannot all hold are the editor's to fix."""
+    try:
+        return segment(paragraphs, parsed.toc, pins)
+    except ImpossiblePins:
+        if not pins.title_lines:
+            raise InputError(f"the {len(overrides.boundaries)} [[boundary]] pins cannot all hold: more of them than "
+                             "TOC entries, or their speech numbers out of the TOC's order", overrides.path) from None
+    lines = ", ".join(str(paragraphs[index].line) for index in sorted(pins.title_lines)[:5])
+    warnings.append(f"{display_path(parsed.source)}: lines repeating TOC titles ({lines}, …) cannot all open "
+                    "speeches in the TOC's order; they were weighed as evidence, not taken as starts")
+    for index in pins.title_lines:
+        del pins.starts[index]
+    pins.title_lines = set()
+    return _segment_respecting(paragraphs, parsed, pins, overrides, warnings)
+
+
+def _resolve_pins(overrides: Overrides, paragraphs: list[Paragraph], toc: list[TocEntry]) -> Pins:
     pins = Pins()
+    numbers = {entry.number for entry in toc}
     for pin in overrides.boundaries:
+        if pin.speech is not None and pin.speech not in numbers:
+            raise InputError(f"[[boundary]] starts_with = \"{pin.starts_with}\" names speech {pin.speech}, which is "
+                             f"not in the TOC (1–{max(numbers)})", overrides.path)
         pins.starts[_find_paragraph(pin.starts_with, paragraphs, overrides, "boundary")] = pin.speech
     for pin in overrides.joins:
         pins.joined.add(_find_paragraph(pin.starts_with, paragraphs, overrides, "join"))

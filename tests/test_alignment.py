@@ -150,3 +150,38 @@ def test_every_gap_is_a_candidate_without_blank_lines_but_a_continuing_enumerati
     evidence = GapEvidence(paras, expected_speeches=3)
     assert not evidence.has_blank_line_structure
     assert [evidence.is_candidate(j) for j in (1, 2)] == [False, True]
+
+
+def test_more_pinned_starts_than_entries_is_an_error_not_a_crash():
+    from speechsite.split.alignment import ImpossiblePins
+
+    paras = packed("甲。", "乙。", "丙。")
+    with pytest.raises(ImpossiblePins):
+        segment(paras, toc("甲会议", "乙会议"), Pins(starts={1: None, 2: None}))
+
+
+TITLES_OUT_OF_ORDER = "汇编(2篇)\n\n1。甲会议讲话\n\n2。乙会议讲话\n\n\n乙会议讲话\n\n第一段。\n\n甲会议讲话\n\n第二段。\n"
+
+
+def test_title_lines_out_of_the_tocs_order_are_weighed_not_forced(tmp_path):
+    seed = tmp_path / "c.txt"
+    seed.write_text(TITLES_OUT_OF_ORDER, encoding="utf-8")
+    compilation = build_compilation(seed)
+    assert any("cannot all open speeches" in warning for warning in compilation.warnings)
+    assert [p.text for s in compilation.speeches for p in s.paragraphs] == ["乙会议讲话", "第一段。", "甲会议讲话",
+                                                                            "第二段。"]
+
+
+@pytest.mark.parametrize("pins, problem", [
+    ('[[boundary]]\nstarts_with = "第一段"\nspeech = 99\n', "names speech 99, which is not in the TOC (1–2)"),
+    ('[[boundary]]\nstarts_with = "第二段"\nspeech = 1\n[[boundary]]\nstarts_with = "第一段"\nspeech = 2\n',
+     "the 2 [[boundary]] pins cannot all hold"),
+])
+def test_impossible_boundary_pins_are_one_line_naming_the_override_file(tmp_path, pins, problem):
+    from speechsite.errors import InputError
+
+    seed = tmp_path / "c.txt"
+    seed.write_text(TITLES_OUT_OF_ORDER, encoding="utf-8")
+    seed.with_suffix(".toml").write_text(pins, encoding="utf-8")
+    with pytest.raises(InputError, match=problem.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
+        build_compilation(seed)

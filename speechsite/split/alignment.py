@@ -26,6 +26,10 @@ from .titles import TitleScores
 NEG_INF = float("-inf")
 
 
+class ImpossiblePins(ValueError):
+    """The pins leave no alignment: more forced starts than entries, or pinned entry numbers out of order."""
+
+
 @dataclass
 class Pins:
     """Decisions the segmenter must respect, by paragraph index: the editor's, and the title lines the text has."""
@@ -120,6 +124,9 @@ class _Alignment:
             cont[b] = body[b] + following
             start_score[b] = np.where(allowed[b], opening[b] + cont[b], NEG_INF)
         self.best = float(np.max(start_score[0] - ramp))
+        if self.best == NEG_INF:
+            raise ImpossiblePins("the pinned starts cannot all hold: more of them than TOC entries, or out of the "
+                                 "TOC's order")
 
         # Forward, one row at a time (the totals below are all it is for): open_row[k] = best of blocks ..b when
         # block b lies in a segment of entry k; before_start[k] = best of blocks ..b-1 before a segment of entry k
