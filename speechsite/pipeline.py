@@ -11,17 +11,19 @@ from .backmatter import split_back_matter
 from .errors import InputError, display_path
 from .fidelity import check_accounting
 from .junk import split_junk
-from .model import Compilation, Overrides, Paragraph, SourceLine, Speech, TocEntry
+from .model import Compilation, Overrides, Paragraph, Removed, SourceLine, Speech, TocEntry
 from .overrides import load_overrides
 from .parse import parse
 from .read import read_lines
 from .split.alignment import ImpossiblePins, Pins, segment
-from .split.titles import find_bylines, find_title_lines, take_title_and_date, title_lines_open_speeches
+from .split.titles import find_bylines, take_title_and_date, title_lines_and_headings
 from .timing import StageTimes
 
 WEAK_CONFIDENCE = 0.9
 REPORTED_GAPS = 20
 """Weak boundaries and near misses listed in a build's log; inspect lists them all."""
+
+
 def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | None = None,
                       with_analysis: bool = True) -> Compilation:
     """Run every stage on one seed file; raise InputError for anything the user must fix.
@@ -39,9 +41,7 @@ def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | No
         body_lines, junk = split_junk(parsed.body_lines, overrides)
         _check_junk_pins(overrides, junk)
         paragraphs = paragraphs_from_lines(body_lines, verbatim)
-        title_lines = find_title_lines(paragraphs, parsed.toc)
-        title_headings = set() if title_lines_open_speeches(title_lines) else set(title_lines)
-        title_lines = {} if title_headings else title_lines
+        title_lines, title_headings = title_lines_and_headings(paragraphs, parsed.toc)
         paragraphs, back_matter = split_back_matter(paragraphs, max(title_lines, default=0))
     if not paragraphs:
         raise InputError(f"none of the {len(parsed.toc)} TOC entries has any body text after the table of "

@@ -113,10 +113,15 @@ def find_title_lines(paragraphs: list[Paragraph], toc: list[TocEntry]) -> dict[i
     return found
 
 
-def title_lines_open_speeches(title_lines: dict[int, int | None]) -> bool:
-    """Title lines open speeches when the bodies open with one; in a compilation whose first body does not, a line
-    repeating a title is a section heading inside a speech (as a last section named like the speech)."""
-    return bool(title_lines) and min(title_lines) <= 1
+def title_lines_and_headings(paragraphs: list[Paragraph], toc: list[TocEntry],
+                             ) -> tuple[dict[int, int | None], set[int]]:
+    """The lines repeating a TOC title, as title lines that open speeches (index → entry number) or as section
+    headings that cannot. They open speeches when the bodies open with one; in a compilation whose first body does
+    not, a line repeating a title is a section heading inside a speech (as a last section named like the speech)."""
+    found = find_title_lines(paragraphs, toc)
+    if found and min(found) > 1:
+        return {}, set(found)
+    return found, set()
 
 
 def title_key(text: str) -> str:
