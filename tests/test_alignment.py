@@ -185,3 +185,19 @@ def test_impossible_boundary_pins_are_one_line_naming_the_override_file(tmp_path
     seed.with_suffix(".toml").write_text(pins, encoding="utf-8")
     with pytest.raises(InputError, match=problem.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
         build_compilation(seed)
+
+
+def test_a_dialogues_answers_and_bare_questions_go_on_while_a_named_asker_opens_it():
+    from speechsite.split.evidence import GapEvidence
+
+    paras = packed("水利要修好。", "记者问：今年的水利工作重点是什么？", "答：重点是渠道配套。", "问：资金从哪里来？")
+    evidence = GapEvidence(paras, expected_speeches=2)
+    assert any("opens a dialogue" in reason for reason in evidence.reasons(1))
+    assert evidence.score(2) < evidence.score(1) and evidence.score(3) < evidence.score(1)
+
+
+def test_a_section_heading_belongs_to_the_text_after_it():
+    from speechsite.split.evidence import GapEvidence
+
+    evidence = GapEvidence(packed("水利要修好。", "一　两种方针", "方针问题讲清楚了。"), expected_speeches=2)
+    assert "follows a heading" in evidence.reasons(2) and "follows a heading" not in evidence.reasons(1)

@@ -34,7 +34,7 @@ FLOORS = {
     "mao1_packed": Floor(exact=18, char_f1=0.999, max_silent=0),
     "mao1_seedstyle": Floor(exact=6, char_f1=0.999, max_silent=0),
     "mao1_titled": Floor(exact=18, char_f1=0.999, max_silent=0),
-    "mao2_packed": Floor(exact=35, char_f1=0.96, max_silent=0),
+    "mao2_packed": Floor(exact=38, char_f1=0.97, max_silent=0),
     "mao2_seedstyle": Floor(exact=13, char_f1=0.999, max_silent=0),
     "mao2_titled": Floor(exact=40, char_f1=0.999, max_silent=0),
 }

@@ -13,8 +13,8 @@ import numpy as np
 
 from ..model import Paragraph
 from . import weights
-from .shapes import (CLOSING_WORDS, DATE_LINE, DESCRIBES_THE_PIECE, ENUMERATION_CONTINUATION, MEETING_WORDS,
-                     NOTE_IN_PARENTHESES, PERORATION, PLAIN_OPENING_WORDS, REFERRING_BACK, is_salutation,
+from .shapes import (CLOSING_WORDS, DATE_LINE, DESCRIBES_THE_PIECE, ENUMERATION_CONTINUATION, HEADING, MEETING_WORDS,
+                     NOTE_IN_PARENTHESES, PERORATION, PLAIN_OPENING_WORDS, QUESTION, REFERRING_BACK, is_salutation,
                      character_pairs)
 
 
@@ -63,6 +63,12 @@ class GapEvidence:
             found.append((weights.ENUMERATION_CONTINUES, "continues an enumeration or a dialogue"))
         if REFERRING_BACK.match(text):
             found.append((weights.REFERS_BACK, "refers back to the text before it"))
+        question = QUESTION.match(text)
+        if question:
+            found.append((weights.NAMED_ASKER, f"opens a dialogue: {question.group()}") if question.group("asker")
+                         else (weights.REFERS_BACK, "a question in a dialogue"))
+        if HEADING.match(before.text) and not DATE_LINE.match(before.text):
+            found.append((weights.AFTER_HEADING, "follows a heading"))
         if CLOSING_WORDS.search(before.text[-30:]) or (len(before.text) > 60 and PERORATION.match(before.text)):
             found.append((weights.CLOSING, "previous paragraph closes"))
         if is_salutation(before.text):

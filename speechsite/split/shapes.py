@@ -22,7 +22,11 @@ CLOSING_WORDS = re.compile(r"谢谢|讲(?:这么多|这些|这几点|这点意�
 PERORATION = re.compile(r"^(?:同志们|朋友们|各位[^,，!！]{0,12})[、,，!！]")
 ENUMERATION_CONTINUATION = re.compile(
     r"^(?:[二三四五六七八九十]+(?:[、是要\s]|$)|[(（](?!一[)）])[一二三四五六七八九十百〇○零]+[)）]|第[二三四五六七八九十]+[,，、]|"
-    r"[(（](?!1[)）])\d{1,3}[)）]|[2-9]\d?[、.．]|其次|再次|另一方面|此外|同时|另外|答\s*[:：])")
+    r"[(（](?!1[)）])\d{1,3}[)）]|[2-9]\d?[、.．]|其次|再次|另一方面|此外|同时|另外|(?:[^，。:：]{1,6})?答\s*[:：])")
+# A section heading: a short line that ends no sentence (一　两种方针, 中国共产党和抗日战争).
+HEADING = re.compile(r"^[^。！？!?；;：:…]{1,20}(?<![。！？!?；;：:）)”’…])$")
+# A question in a dialogue: a bare 问: goes on with one; a named asker (记者问:) opens it, as an interview's first.
+QUESTION = re.compile(r"^(?P<asker>[^，。:：问]{1,6})?问\s*[:：]")
 # Connectives that refer back to the text before them.
 REFERRING_BACK = re.compile(r"^(?:以上|上述|总之|总而言之|综上所述|由此可见|可见|因此|所以|但是|然而|而且|并且|反之|否则|于是)")
 NON_TEXT = re.compile(r"[^\w]|_", re.UNICODE)
