@@ -60,9 +60,11 @@ def split_back_matter(paragraphs: list[Paragraph], last_speech_start: int = 0,
 
     Back matter can only begin after last_speech_start (the last paragraph known to open a speech, such as a repeated
     title line): a notes section followed by more speeches is that speech's own notes and stays in its body, and so,
-    in a compilation with notes per speech, is the notes section of the last one."""
-    notes_per_speech = any(_opens(paragraphs, index) and _header_kind(paragraphs[index].text) == "notes"
-                           for index in range(1, last_speech_start))
+    in a compilation with notes per speech (several notes sections), is the notes section of the last one."""
+    notes_headers = [index for index in range(1, len(paragraphs))
+                     if _opens(paragraphs, index) and _header_kind(paragraphs[index].text) == "notes"]
+    # Notes after each speech: a notes section before the last speech's start, or more than one notes section.
+    notes_per_speech = len(notes_headers) > 1 or any(index < last_speech_start for index in notes_headers)
     start = next((index for index in range(last_speech_start + 1, len(paragraphs)) if _opens(paragraphs, index)
                   and not (notes_per_speech and _header_kind(paragraphs[index].text) == "notes")), None)
     if start is None:

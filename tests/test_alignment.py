@@ -201,3 +201,18 @@ def test_a_section_heading_belongs_to_the_text_after_it():
 
     evidence = GapEvidence(packed("水利要修好。", "一　两种方针", "方针问题讲清楚了。"), expected_speeches=2)
     assert "follows a heading" in evidence.reasons(2) and "follows a heading" not in evidence.reasons(1)
+
+
+def test_markers_are_calibrated_on_the_speeches_the_blank_lines_show_not_on_the_whole_toc():
+    """A TOC of 30 entries whose text holds 5 (as the seed holds 19 of 59): 5 closing notes are still markers."""
+    from speechsite.split.evidence import GapEvidence
+
+    notes = [f"（这是作者在第{n}次座谈会上的讲话。）" for n in range(1, 6)]
+    lines = []
+    for body, note in zip(TOPICS, notes):
+        lines += [text for paragraph in body + [note] for text in (paragraph, "")] + [""]
+    paras = paragraphs_from_lines([SourceLine(i, line) for i, line in enumerate(lines, start=1)])
+    from speechsite.split import weights
+
+    marker = GapEvidence(paras, expected_speeches=30).markers["note in parentheses"]
+    assert marker.weight > weights.EDITORS_NOTE and not marker.opens

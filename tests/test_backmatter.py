@@ -124,3 +124,18 @@ def test_one_notes_section_at_the_end_is_the_volumes_own_page(tmp_path):
     assert [[p.source_text.strip() for p in s.paragraphs] for s in compilation.speeches] == expected_bodies(False)
     assert [section.kind for section in compilation.back_matter] == ["notes"]
     assert len(compilation.back_matter[0].paragraphs) == 3
+
+
+def test_several_notes_sections_without_title_lines_are_notes_per_speech(tmp_path):
+    from volumes import PIECES
+
+    lines = ["文选(3篇)", ""] + [f"{n}。{piece.title}" for n, piece in enumerate(PIECES, start=1)] + ["", ""]
+    for piece in PIECES:
+        lines += [text for paragraph in piece.paragraphs + ["注　　释"] + piece.notes for text in (paragraph, "")]
+        lines += [""]
+    seed = tmp_path / "v.txt"
+    seed.write_text("\n".join(lines), encoding="utf-8")
+    compilation = build_compilation(seed)
+    assert compilation.back_matter == []
+    assert [[p.source_text for p in s.paragraphs] for s in compilation.speeches] == [
+        piece.paragraphs + ["注　　释"] + piece.notes for piece in PIECES]
