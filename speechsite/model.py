@@ -190,6 +190,8 @@ class TextPin:
     """For boundaries: the TOC number the paragraph opens (optional)."""
     reason: str = ""
     """For junk: why the line is removed."""
+    count: int = 1
+    """For junk: how many lines the pin means; matching more or fewer is an error."""
 
 
 @dataclass

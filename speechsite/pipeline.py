@@ -135,10 +135,16 @@ def _find_paragraph(starts_with: str, paragraphs: list[Paragraph], overrides: Ov
     return found[0]
 
 
-def _check_junk_pins(overrides: Overrides, junk) -> None:
+def _check_junk_pins(overrides: Overrides, junk: list[Removed]) -> None:
+    """Each [[junk]] pin must match as many lines as it says (one unless count = N): a pin that silently removed
+    dozens of body lines would lose text."""
     for pin in overrides.junk:
-        if not any(r.text.strip().startswith(pin.starts_with) for r in junk):
-            raise InputError(f"[[junk]] starts_with = \"{pin.starts_with}\" matches no line after the TOC",
+        matched = [r.line for r in junk if r.reason.startswith("override") and r.text.strip().startswith(pin.starts_with)]
+        if len(matched) != pin.count:
+            lines = ", ".join(map(str, matched[:5])) + (", …" if len(matched) > 5 else "")
+            found = f"matches {len(matched)} lines after the TOC" + (f" ({lines})" if matched else "")
+            hint = "; add words, or say count = N" if matched else ""
+            raise InputError(f"[[junk]] starts_with = \"{pin.starts_with}\" {found}, not {pin.count}{hint}",
                              overrides.path)
 
 

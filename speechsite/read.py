@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from pathlib import Path
 
 from .errors import InputError
@@ -15,13 +17,33 @@ CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 """Control characters but tab, line feed, form feed and carriage return."""
 
 
+SEED_LIMIT = 256 * 2**20
+"""Bytes a compilation may have: 256 MiB is some thousand times the seed, and what one build can hold in memory."""
+
+
+def read_regular_file(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes: a FIFO, a device or /dev/zero would hang the build or
+    fill its memory, so anything else is an InputError naming it."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"no such file; give the path of {what}", path) from None
+    except OSError as error:  # a symbolic link loop, a name too long, no permission
+        raise InputError(f"cannot be read ({error.strerror}); give the path of {what}", path) from None
+    if stat.S_ISDIR(status.st_mode):
+        raise InputError(f"is a directory; give the path of {what}", path)
+    if not stat.S_ISREG(status.st_mode):
+        raise InputError(f"is not a regular file (a pipe or a device); give the path of {what}", path)
+    with open(path, "rb") as file:
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"is larger than {limit // 2**20} MiB, the most one build reads; split it", path)
+    return data
+
+
 def read_lines(path: Path) -> list[SourceLine]:
     """Read a compilation file into lines numbered from 1, or raise InputError naming what is wrong."""
-    if not path.exists():
-        raise InputError("no such file; give the path of a compilation .txt file", path)
-    if path.is_dir():
-        raise InputError("is a directory; give the path of a compilation .txt file", path)
-    data = path.read_bytes()
+    data = read_regular_file(path, SEED_LIMIT, "a compilation .txt file")
     text = decode(data, path)
     if not text.strip():
         raise InputError("the file is empty; a compilation needs a title line and a table of contents", path)

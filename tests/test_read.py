@@ -1,6 +1,7 @@
 """Reading: the same compilation in any supported encoding or line-end style splits identically."""
 
 import codecs
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +47,24 @@ def test_line_numbers_survive_crlf(tmp_path):
     path = tmp_path / "c.txt"
     path.write_bytes("一\r\n二\r\n\r\n三".encode())
     assert [(line.number, line.text) for line in read_lines(path)] == [(1, "一"), (2, "二"), (3, ""), (4, "三")]
+
+
+def test_a_pipe_a_device_or_a_directory_is_refused_without_reading(tmp_path):
+    import os
+
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)  # reading it would wait forever for a writer
+    for path, words in ((fifo, "not a regular file"), (Path("/dev/zero"), "not a regular file"),
+                        (tmp_path, "is a directory"), (tmp_path / "missing.txt", "no such file")):
+        with pytest.raises(InputError, match=words):
+            read_lines(path)
+
+
+def test_a_file_over_the_limit_is_refused_with_the_limit_named(tmp_path):
+    from speechsite.read import read_regular_file
+
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"x" * 2049)
+    with pytest.raises(InputError, match="larger than 0 MiB"):
+        read_regular_file(path, 2048, "a file")
+    assert read_regular_file(path, 4096, "a file") == b"x" * 2049
