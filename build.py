@@ -30,6 +30,9 @@ def main(argv: list[str]) -> int:
     interrupts.stop_on_signals()
     try:
         return cli.run(args)
+    except BrokenPipeError:  # `inspect | head -1`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so that exit's flush does not fail again
+        return 0
     except interrupts.Stopped as stop:  # with-blocks have cleaned up on the way here; the line replaces a traceback
         if args.debug:
             raise

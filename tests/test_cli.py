@@ -158,3 +158,9 @@ def test_the_build_makes_the_same_files_in_one_process_as_in_two(project_dir, tm
     assert cli.build([seed], *folders(tmp_path / "one-process")) == 0
     built = snapshot(tmp_path / "default")
     assert len(built) > 40 and built == snapshot(tmp_path / "one-process")
+
+
+def test_inspect_into_a_pipe_closed_early_ends_quietly(project_dir):
+    shell = f"{sys.executable} {project_dir / 'build.py'} inspect --json | head -c 1"
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", shell], cwd=project_dir, capture_output=True, text=True)
+    assert result.returncode == 0 and result.stderr == "" and result.stdout == "{"
