@@ -30,6 +30,8 @@ PAGE_NUMBER = re.compile(r"(?:\s*[.．·…。]{2,}\s*|\s{2,}|\t+)\d{1,4}\s*$")
 CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
                   "八": 8, "九": 9}
 CHINESE_NUMBER = "[零〇一二两三四五六七八九十百]+"
+TITLE_MAX_CHARS = 200
+"""A title line or TOC entry longer than this is text, not a title (and would cost the patterns quadratic time)."""
 
 
 @dataclass(frozen=True)
@@ -41,14 +43,14 @@ class TocStyle:
 
 
 TOC_STYLES = [
-    TocStyle("N。", re.compile(r"^\s*(?P<number>\d{1,4})\s*。\s*(?P<title>\S.*?)\s*$")),
-    TocStyle("N、", re.compile(r"^\s*(?P<number>\d{1,4})\s*、\s*(?P<title>\S.*?)\s*$")),
-    TocStyle("N.", re.compile(r"^\s*(?P<number>\d{1,4})\s*[.．](?!\d)\s*(?P<title>\S.*?)\s*$")),
-    TocStyle("(N)", re.compile(r"^\s*[(（]\s*(?P<number>\d{1,4})\s*[)）]\s*(?P<title>\S.*?)\s*$")),
-    TocStyle("一、", re.compile(rf"^\s*(?P<number>{CHINESE_NUMBER})\s*、\s*(?P<title>\S.*?)\s*$")),
+    TocStyle("N。", re.compile(r"^\s*(?P<number>\d{1,4})\s*。\s*(?P<title>\S.*)$")),
+    TocStyle("N、", re.compile(r"^\s*(?P<number>\d{1,4})\s*、\s*(?P<title>\S.*)$")),
+    TocStyle("N.", re.compile(r"^\s*(?P<number>\d{1,4})\s*[.．](?!\d)\s*(?P<title>\S.*)$")),
+    TocStyle("(N)", re.compile(r"^\s*[(（]\s*(?P<number>\d{1,4})\s*[)）]\s*(?P<title>\S.*)$")),
+    TocStyle("一、", re.compile(rf"^\s*(?P<number>{CHINESE_NUMBER})\s*、\s*(?P<title>\S.*)$")),
     TocStyle("第N篇", re.compile(rf"^\s*第\s*(?P<number>\d{{1,4}}|{CHINESE_NUMBER})\s*篇\s*[:：、.．]?\s*"
-                                r"(?P<title>\S.*?)\s*$")),
-    TocStyle("bullet", re.compile(r"^\s*[·•・●▪◆◇■□\-*]\s*(?P<title>\S.*?)\s*$")),
+                                r"(?P<title>\S.*)$")),
+    TocStyle("bullet", re.compile(r"^\s*[·•・●▪◆◇■□\-*]\s*(?P<title>\S.*)$")),
 ]
 
 
@@ -56,6 +58,10 @@ def parse(path: Path, lines: list[SourceLine]) -> ParsedSource:
     """Split the source lines into title, front matter, TOC and the body region that follows the TOC."""
     non_empty = [line for line in lines if line.text.strip()]
     title_line = non_empty[0]
+    if len(title_line.text.strip()) > TITLE_MAX_CHARS:
+        raise InputError(f"the first line has {len(title_line.text.strip()):,} characters, too many for a title "
+                         f"(at most {TITLE_MAX_CHARS}); put the compilation's title on the first line", path,
+                         title_line.number)
     title, declared_count = parse_title(title_line.text)
     if not title:
         raise InputError("the title line is empty once its [bracketed] prefix is removed; put the compilation "
@@ -79,7 +85,7 @@ def parse(path: Path, lines: list[SourceLine]) -> ParsedSource:
         if not line.text.strip():
             index += 1
             continue
-        match = style.pattern.match(line.text)
+        match = _entry(style, line.text)
         if not match:
             if not toc or not _continues_after_stray_line(lines, index, style, len(toc) + 1):
                 break
@@ -126,7 +132,7 @@ def _find_toc(lines: list[SourceLine], start: int) -> tuple[int, TocStyle | None
         if style is None:
             continue
         following = candidates[position + 1] if position + 1 < len(candidates) else None
-        if position == 0 or (following is not None and style.pattern.match(lines[following].text)):
+        if position == 0 or (following is not None and _entry(style, lines[following].text)):
             return index, style
     return 0, None
 
@@ -135,8 +141,14 @@ def _continues_after_stray_line(lines: list[SourceLine], index: int, style: TocS
     """A single line that breaks the TOC's style (a date, a byline) does not end the TOC when the next non-empty
     line is the entry the TOC expects next."""
     following = next((line for line in lines[index + 1:] if line.text.strip()), None)
-    match = style.pattern.match(following.text) if following else None
+    match = _entry(style, following.text) if following else None
     return bool(match) and _entry_number(match, expected) == expected
+
+
+def _entry(style: TocStyle, text: str) -> re.Match | None:
+    """The line as a TOC entry of this style, or None (a line too long to hold a title is never one)."""
+    text = text.strip()
+    return style.pattern.match(text) if len(text) <= TITLE_MAX_CHARS else None
 
 
 def parse_title(text: str) -> tuple[str, int | None]:
@@ -152,7 +164,7 @@ def parse_title(text: str) -> tuple[str, int | None]:
 def _style_of(text: str) -> TocStyle | None:
     """The TOC style of a first entry line: it must be entry number 1 (bullets: any)."""
     for style in TOC_STYLES:
-        match = style.pattern.match(text)
+        match = _entry(style, text)
         if match and _entry_number(match, 1) == 1:
             return style
     return None

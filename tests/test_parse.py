@@ -113,3 +113,14 @@ def test_front_matter_without_a_contents_header_needs_two_entries_in_a_row():
     parsed = parse(Path("x.txt"), lines_of("文选\n出版说明：本书收入讲话两篇。\n1、甲篇\n2、乙篇\n甲篇正文。"))
     assert [entry.title for entry in parsed.toc] == ["甲篇", "乙篇"]
     assert [(r.text, r.reason) for r in parsed.removed][1] == ("出版说明：本书收入讲话两篇。", "front matter")
+
+
+def test_a_line_too_long_for_a_title_is_not_a_toc_entry_nor_the_title():
+    from speechsite.parse import TITLE_MAX_CHARS
+
+    long_entry = "2。" + "乙" * TITLE_MAX_CHARS
+    parsed = parse(Path("x.txt"), lines_of(f"标题\n1。甲\n{long_entry}\n正文"))
+    assert [entry.title for entry in parsed.toc] == ["甲"]
+    assert parsed.body_lines[0].text == long_entry
+    with pytest.raises(InputError, match="too many for a title"):
+        parse(Path("x.txt"), lines_of("标" * (TITLE_MAX_CHARS + 1) + "\n1。甲\n正文"))
