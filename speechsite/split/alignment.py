@@ -2,8 +2,8 @@
 
 Local evidence scores each gap between two paragraphs (blank-line runs longer than usual, a salutation opening the
 next paragraph, an opening that names the occasion, a closing formula ending the previous one, and against it an
-enumeration that continues across the gap). Gaps with some sign of a start are candidate boundaries; they cut the
-text into blocks. Each TOC title scores each block by the title's distinctive character pairs it contains. A dynamic
+enumeration that continues across the gap; see evidence.py). Gaps with some sign of a start are candidate
+boundaries, and every gap is one in text without blank lines; they cut the text into blocks. Each TOC title scores each block by the title's distinctive character pairs it contains. A dynamic
 programme over blocks × entries then picks the monotone alignment (speech i before speech i+1; entries may be
 skipped at a cost) with the highest total. A forward and a backward pass give, for every candidate gap, the best
 total with and without a boundary there; the difference is the boundary's margin, squashed into a confidence.
