@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)            # browser tests
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)   # the HTML checker (vnu.jar)
+command -v epubcheck >/dev/null 2>&1 || missing+=(epubcheck)          # the EPUB checker (tests/test_downloads.py)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq

@@ -1,0 +1,47 @@
+"""speechsite/precompress.py: .gz and .br copies beside the text files, the same bytes as the file once unpacked,
+the same bytes on every run, none for files they would not make smaller."""
+
+from __future__ import annotations
+
+import gzip
+import os
+
+import brotli
+
+from speechsite.precompress import precompress
+
+PAGE = ("<p>同志们：今天我们召开会议，研究部署下一阶段的工作。</p>\n" * 40).encode()
+
+
+def write(path, data: bytes):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def test_text_files_get_copies_that_unpack_to_the_same_bytes(tmp_path):
+    page = write(tmp_path / "speeches" / "01" / "index.html", PAGE)
+    style = write(tmp_path / "assets" / "site.css", b".md-typeset p { text-indent: 2em; }\n" * 20)
+    assert precompress(tmp_path) == 2
+    for path in (page, style):
+        assert gzip.decompress(path.with_name(path.name + ".gz").read_bytes()) == path.read_bytes()
+        assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == path.read_bytes()
+
+
+def test_images_small_files_and_copies_that_would_not_shrink_are_left_alone(tmp_path):
+    write(tmp_path / "logo.png", PAGE)
+    write(tmp_path / "tiny.html", b"<p>1</p>")
+    write(tmp_path / "random.js", os.urandom(4096))  # does not compress
+    precompress(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["logo.png", "random.js", "tiny.html"]
+
+
+def test_the_gzip_copy_carries_no_time_and_no_name_so_every_build_writes_the_same_bytes(tmp_path):
+    page = write(tmp_path / "index.html", PAGE)
+    precompress(tmp_path)
+    header = (tmp_path / "index.html.gz").read_bytes()[:10]
+    assert header[4:8] == bytes(4), "a modification time in the header"
+    assert not header[3] & 0x08, "a file name in the header"
+    first = (tmp_path / "index.html.br").read_bytes()
+    precompress(tmp_path)
+    assert (tmp_path / "index.html.br").read_bytes() == first and page.read_bytes() == PAGE
