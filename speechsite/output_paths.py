@@ -26,11 +26,12 @@ import sys
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, display_path
+from .interrupts import deferred
 from .overrides import override_path
 
 try:
@@ -79,6 +80,15 @@ def check_outputs(project_dir: Path, seeds: list[Path], site_dir: Path, offline_
         _check_inside_project(output, project_dir)
     for output in [*folders, zip_output]:
         _check_what_is_there(output)
+
+
+def check_site_dir(project_dir: Path, seeds: list[Path], site_dir: Path) -> None:
+    """Raise InputError when the rules in this module's docstring refuse site_dir as the one output of a plain
+    ``mkdocs build`` or ``mkdocs serve`` (MkDocs' site_dir setting, or its --site-dir)."""
+    output, project_dir = Output("site_dir", site_dir.resolve(), "site"), project_dir.resolve()
+    _check_against_sources(output, project_dir, seeds)
+    _check_inside_project(output, project_dir)
+    _check_what_is_there(output)
 
 
 def _check_against_sources(output: Output, project_dir: Path, seeds: list[Path]) -> None:
@@ -208,3 +218,53 @@ def exchange(path: Path, other: Path) -> bool:
     if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):  # a kernel or file system without the exchange
         return False
     raise OSError(code, os.strerror(code), str(other))
+
+
+def stage(target: Path, stack: ExitStack) -> Path:
+    """An empty folder to build target in: target's name in a new staging folder beside it (the same file system, so
+    that swapping it in is one rename), held until stack closes, which removes it with whatever it still holds."""
+    staged = stack.enter_context(staging_folder(target.parent)) / target.name
+    staged.mkdir()
+    return staged
+
+
+def replace_site(staged: Path, site_dir: Path) -> None:
+    """Put a staged site in site_dir's place, keeping site_dir's hidden entries as MkDocs does (it never cleans them
+    away: a gh-pages checkout's .git, a .nojekyll). The old site ends up in the staging folder, removed with it."""
+    with deferred():  # where two renames replace one exchange, a stop between them would lose both sites
+        if site_dir.is_dir():
+            _link_hidden_entries(site_dir, staged)
+        swap_in(staged, site_dir)
+
+
+def swap_in(staged: Path, target: Path) -> None:
+    """Replace target (a folder or a file) by staged, in one step where the two can be exchanged (Linux), else by
+    moving the old one aside into staged's folder first, and back if staged cannot follow."""
+    if not target.exists():
+        staged.rename(target)
+    elif not exchange(staged, target):
+        retired = staged.parent / "retired"
+        target.rename(retired)
+        try:
+            staged.rename(target)
+        except OSError:
+            retired.rename(target)  # rather the old one than none, which the staging folder's removal would leave
+            raise
+
+
+def _link_hidden_entries(old: Path, new: Path) -> None:
+    """Copy old's hidden top-level entries that new lacks into new, as hard links where the file system allows
+    (a .git can be large, and the old folder is about to go)."""
+    for entry in old.iterdir():
+        if entry.name.startswith(".") and not os.path.lexists(new / entry.name):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.copytree(entry, new / entry.name, symlinks=True, copy_function=_link_or_copy)
+            else:
+                _link_or_copy(entry, new / entry.name)
+
+
+def _link_or_copy(source: str | Path, destination: str | Path) -> None:
+    try:
+        os.link(source, destination, follow_symlinks=False)
+    except OSError:  # no hard links here (a FAT disk, a protected file of another user): copy it
+        shutil.copy2(source, destination, follow_symlinks=False)

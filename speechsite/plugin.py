@@ -1,7 +1,10 @@
 """The MkDocs side: a small plugin that runs the pipeline inside ``mkdocs build`` and ``mkdocs serve``.
 
-It only answers MkDocs events and delegates: compilations come from ``pipeline``, pages from ``write``. Pages are
-virtual files, so nothing generated is ever written into ``docs/`` and a preview can never show stale pages.
+It only answers MkDocs events and delegates: compilations come from ``pipeline``, pages from ``write``, the site
+folder's checks and staging from ``output_paths``. Pages are virtual files, so nothing generated is ever written
+into ``docs/`` and a preview can never show stale pages. Like ``python build.py``, plain ``mkdocs build`` and
+``mkdocs serve`` build into a staging folder and swap it in only when the build succeeded, so a failed or killed
+build leaves the previous site whole, and a preview server goes on serving it.
 """
 
 from __future__ import annotations
@@ -10,19 +13,21 @@ import glob
 import logging
 import os
 import re
+from contextlib import ExitStack
 from pathlib import Path
 
 from markupsafe import Markup, escape
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.exceptions import MkDocsException, PluginError
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
-from mkdocs.utils import write_file
+from mkdocs.utils import CountHandler, write_file
 
 from .errors import InputError
 from .fidelity import check_page
 from .model import Compilation, Speech
+from .output_paths import check_site_dir, replace_site, stage
 from .overrides import override_path
 from .pipeline import build_compilation, decision_report
 from .reproducible import gzip_sitemap, source_date, source_date_epoch
@@ -66,17 +71,40 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         """Source path of each speech page → its compilation and speech, for the check of the rendered text."""
         self.search_index: dict | None = None
         """Our search index, made with the pages in on_files and written in on_post_build."""
+        self.site_dir: Path | None = None
+        """The site folder this build replaces once it has succeeded; None when build.py stages its outputs itself."""
+        self.staging = ExitStack()
+        """Holds the staging folder the site is built in, from on_config until the build ends either way."""
 
     def seed_paths(self) -> list[Path]:
         paths: list[Path] = []
-        patterns = self.config.seeds.split(os.pathsep) if isinstance(self.config.seeds, str) else self.config.seeds
+        patterns = self._seed_patterns()
         for pattern in patterns:
-            matches = sorted(glob.glob(str(self.project_dir / pattern)))
-            paths.extend(Path(match) for match in matches) if glob.has_magic(pattern) else paths.append(
-                self.project_dir / pattern)
+            literal = self.project_dir / pattern
+            if literal.exists() or not glob.has_magic(pattern):  # a seed named glob[1].txt is itself, not glob1.txt
+                paths.append(literal)
+            else:
+                matches = sorted(glob.glob(pattern, root_dir=self.project_dir))  # [ ] in the folder are no pattern
+                paths.extend(self.project_dir / match for match in matches)
         if not paths:
             raise PluginError(f"no compilation matches {', '.join(patterns)}; put a .txt file in seeds/")
         return paths
+
+    def _seed_patterns(self) -> list[str]:
+        """The seeds option as a list. One string is split at os.pathsep, except that a piece naming nothing is
+        joined with the pieces after it that make up a file name with a colon (``seeds/a:b.txt``)."""
+        if not isinstance(self.config.seeds, str):
+            return self.config.seeds
+        pieces, patterns = self.config.seeds.split(os.pathsep), []
+        while pieces:
+            taken = 1 if self._names_something(pieces[0]) else next(
+                (n for n in range(2, len(pieces) + 1) if self._names_something(os.pathsep.join(pieces[:n]))), 1)
+            patterns.append(os.pathsep.join(pieces[:taken]))
+            del pieces[:taken]
+        return patterns
+
+    def _names_something(self, pattern: str) -> bool:
+        return (self.project_dir / pattern).exists() or bool(glob.glob(pattern, root_dir=self.project_dir))
 
     @event_priority(100)  # before Material's search plugin, which makes an environment of the theme in its on_config
     def on_config(self, config):
@@ -85,6 +113,10 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         tune_theme(config.theme)
         try:
             source_date_epoch()  # MkDocs reads it too, and would fail on a bad value with a traceback
+            if self.prepared is None:  # python build.py checks and stages its outputs itself
+                self.site_dir = Path(config.site_dir)
+                check_site_dir(self.project_dir, self.seed_paths(), self.site_dir)  # before anything is read
+                config.site_dir = str(stage(self.site_dir, self.staging))
         except InputError as error:
             raise PluginError(str(error)) from None
         if self.prepared is not None:
@@ -153,7 +185,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         return env
 
     @event_priority(-50)  # after Material's search plugin: our index replaces the one it has just written
-    def on_post_build(self, config):
+    def _finish_site(self, config):
         gzip_sitemap(Path(config.site_dir))
         if self.search_index is not None:
             # The hosted site is served over http, where only the JSON is read; the offline one also has the
@@ -161,11 +193,25 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             for path, content in index_files(self.search_index, scripts=self.config.offline).items():
                 write_file(content.encode("utf-8"), str(Path(config.site_dir) / path))
 
+    @event_priority(-100)  # last: every plugin has written its files into the staged site
+    def _put_site_in_place(self, config):
+        if self.site_dir is None or _strict_build_will_fail(config):  # on_build_error then discards the staged site
+            return
+        replace_site(Path(config.site_dir), self.site_dir)
+        config.site_dir = str(self.site_dir)  # for what follows the build: mkdocs gh-deploy pushes this folder
+        self.staging.close()
+
+    on_post_build = CombinedEvent(_finish_site, _put_site_in_place)
+
+    def on_build_error(self, error):
+        self.staging.close()  # the staged site goes; the previous one was never touched
+
     def on_serve(self, server, config, builder):
         for folder in sorted({path.parent for path in self.seed_paths()}):
             server.watch(str(folder))  # the seeds, and override files even when they are created while serving
         server.watch(str(self.project_dir / self.config.templates))
         server.watch(str(config.theme.custom_dir))  # MkDocs watches the theme only with --watch-theme
+        server.builder = _reporting_failures(builder)
         return server
 
 
@@ -184,6 +230,26 @@ def _cached_compilation(seed: Path, verbatim: bool) -> Compilation:
             del _COMPILATIONS[stale]  # keep only the current version of each seed
         _COMPILATIONS[key] = build_compilation(seed, verbatim)
     return _COMPILATIONS[key]
+
+
+def _strict_build_will_fail(config) -> bool:
+    """MkDocs aborts a strict build for the warnings it counted only after on_post_build; count them here too."""
+    return config.strict and any(isinstance(handler, CountHandler) and handler.get_counts()
+                                 for handler in logging.getLogger("mkdocs").handlers)
+
+
+def _reporting_failures(rebuild):
+    """The preview server's rebuild, failing in one line: MkDocs' own prints a traceback and then holds every request
+    until a rebuild succeeds. A failed build leaves the served site as it was, so the server can go on serving it."""
+    def rebuild_or_report(config=None):
+        try:
+            rebuild(config)
+        except Exception as error:  # noqa: BLE001 - a preview outlives any failed rebuild, and the next edit retries
+            # MkDocs has logged the error of its own exceptions (a plugin's, a configuration's) on the line before.
+            cause = "" if isinstance(error, MkDocsException) else f": {type(error).__name__}: {error}"
+            log.error("the rebuild failed%s; still serving the last good site", cause)
+            log.debug("the failed rebuild", exc_info=True)  # mkdocs serve -v shows the traceback
+    return rebuild_or_report
 
 
 def site_nav(compilations: list[Compilation], pages: dict[str, str]) -> list:
