@@ -24,19 +24,23 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler, write_file
 
+from .downloads.site_files import compilation_downloads, download_files, speech_download
 from .errors import InputError
 from .fidelity import check_page
 from .model import Compilation, Speech
 from .output_paths import check_site_dir, replace_site, stage
 from .overrides import override_path
 from .pipeline import build_compilation, decision_report
+from .precompress import precompress
 from .reproducible import gzip_sitemap, source_date, source_date_epoch
 from .search_index import index_files, search_index
 from .template_cache import COMPILED_TEMPLATES, FOLDER as TEMPLATE_CACHE_FOLDER
 from .theme import tune_theme
-from .write import PageWriter, speech_path
+from .write import PageWriter, page_url, speech_path
 
 log = logging.getLogger("mkdocs.plugins.speechsite")
+DOWNLOADS_CACHE = Path(".cache", "speechsite", "downloads")
+"""Relative to the project folder: the Word and EPUB files, by content (see downloads/site_files.py)."""
 NAV_SECTION_SIZE = 100
 """Speeches per navigation section: every page carries the navigation, so a long flat list would grow the site
 with the square of the number of speeches."""
@@ -57,6 +61,9 @@ class SpeechSiteConfig(Config):
     offline = config_options.Type(bool, default=False)
     """Build the copy opened from disk: plain ``.html`` links, no site URL (so no canonical links and no sitemap),
     no 404 page. ``python build.py`` makes both builds."""
+    hosted_url = config_options.Optional(config_options.Type(str))
+    """The hosted site's address, for the offline build: copied paragraphs and the Word files cite it, although that
+    build has no site URL of its own (default: site_url, before the offline build drops it)."""
     search = config_options.Type(bool, default=True)
     """Answer Material's search box with our exact-text engine (false: Material's own engine, for comparison)."""
 
@@ -68,9 +75,15 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         """Set by build.py, which runs the pipeline itself to report errors in one line; None under plain mkdocs."""
         self.project_dir = Path.cwd()
         self.speech_pages: dict[str, tuple[Compilation, Speech]] = {}
+        self.home_pages: dict[str, Compilation] = {}
+        """Source path of each compilation's home page → the compilation (its downloads are linked there)."""
         """Source path of each speech page → its compilation and speech, for the check of the rendered text."""
         self.search_index: dict | None = None
         """Our search index, made with the pages in on_files and written in on_post_build."""
+        self.hosted_url: str | None = None
+        """Where the hosted site lives, if known: cited by copied paragraphs and the Word files in both builds."""
+        self.serving = False
+        """Set under mkdocs serve: a preview skips the precompressed copies a host would use."""
         self.site_dir: Path | None = None
         """The site folder this build replaces once it has succeeded; None when build.py stages its outputs itself."""
         self.staging = ExitStack()
@@ -106,6 +119,9 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
     def _names_something(self, pattern: str) -> bool:
         return (self.project_dir / pattern).exists() or bool(glob.glob(pattern, root_dir=self.project_dir))
 
+    def on_startup(self, command, dirty):
+        self.serving = command == "serve"
+
     @event_priority(100)  # before Material's search plugin, which makes an environment of the theme in its on_config
     def on_config(self, config):
         self.project_dir = Path(config.config_file_path).resolve().parent
@@ -131,11 +147,13 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
                     log.info(line)
                 for warning in compilation.warnings:
                     log.warning(warning)
+        self.hosted_url = self.config.hosted_url or config.site_url
         if len(self.compilations) == 1:
             config.site_name = escape(self.compilations[0].title)  # printed unescaped, like navigation titles
         else:
             for compilation, slug in zip(self.compilations, collection_slugs(self.compilations)):
                 compilation.place_under(slug)
+        config.site_description = config.site_description or escape(site_description(self.compilations))
         if self.config.offline:
             config.use_directory_urls = False  # file:// shows folders, not their index.html
             config.site_url = None  # no canonical links to a host, and no sitemap (templates/theme/sitemap.xml)
@@ -157,6 +175,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
                 raise PluginError(f"docs/{src_uri} would be replaced by a generated page; rename or remove it")
             files.append(File.generated(config, src_uri, content=content))
         self.speech_pages = {speech_path(s): (c, s) for c in self.compilations for s in c.speeches_with_text}
+        self.home_pages = {c.page_path("index.md"): c for c in self.compilations}
         handwritten = [f.src_uri for f in files.documentation_pages() if f.src_uri not in pages]
         config.nav = site_nav(self.compilations, pages) + sorted(handwritten)
         if self.config.search:
@@ -167,6 +186,24 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         if self.config.search:  # Material's search plugin need not index what our index replaces (nor run jieba)
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         return markdown
+
+    def on_page_context(self, context, page, config, nav):
+        """What main.html prints beyond Material: the download links, and on a speech page what a copy cites."""
+        speech = self.speech_pages.get(page.file.src_uri)
+        compilation = speech[0] if speech else self.home_pages.get(page.file.src_uri)
+        if compilation is None:
+            return context
+        whole = compilation_downloads(compilation)
+        links = [{"path": d.path, "name": d.name, "label": label}
+                 for d, label in ((whole["docx"], "全书 Word"), (whole["epub"], "全书 EPUB"))]
+        if speech:
+            own = speech_download(speech[1])
+            links.insert(0, {"path": own.path, "name": own.name, "label": "本篇 Word"})
+            page.meta.update(speech=speech[1].number, speech_title=speech[1].title, compilation=compilation.title)
+            if self.hosted_url and not page.canonical_url:
+                page.meta["hosted_page"] = hosted_page_url(self.hosted_url, page.file.src_uri)
+        page.meta["downloads"] = links
+        return context
 
     def on_post_page(self, output, page, config):
         speech = self.speech_pages.get(page.file.src_uri)
@@ -186,12 +223,18 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
 
     @event_priority(-50)  # after Material's search plugin: our index replaces the one it has just written
     def _finish_site(self, config):
-        gzip_sitemap(Path(config.site_dir))
+        site_dir = Path(config.site_dir)
+        for compilation in self.compilations:
+            for path, data in download_files(compilation, self.hosted_url, self.project_dir / DOWNLOADS_CACHE).items():
+                write_file(data, str(site_dir / path))
+        gzip_sitemap(site_dir)
         if self.search_index is not None:
             # The hosted site is served over http, where only the JSON is read; the offline one also has the
             # scripts that file:// needs, and keeps the JSON for when it is put on a server after all.
             for path, content in index_files(self.search_index, scripts=self.config.offline).items():
                 write_file(content.encode("utf-8"), str(Path(config.site_dir) / path))
+        if not (self.config.offline or self.serving):
+            precompress(site_dir)  # last: every text file is written
 
     @event_priority(-100)  # last: every plugin has written its files into the staged site
     def _put_site_in_place(self, config):
@@ -250,6 +293,20 @@ def _reporting_failures(rebuild):
             log.error("the rebuild failed%s; still serving the last good site", cause)
             log.debug("the failed rebuild", exc_info=True)  # mkdocs serve -v shows the traceback
     return rebuild_or_report
+
+
+def site_description(compilations: list[Compilation]) -> str:
+    """The meta description of pages without their own (home, statistics, tags): what the site holds."""
+    speeches = sum(len(c.speeches) for c in compilations)
+    with_text = sum(c.speeches_with_text_count for c in compilations)
+    if len(compilations) == 1:
+        return f"《{compilations[0].title}》：目录共{speeches}篇，{with_text}篇有正文，可全文检索、复制引用、下载 Word 与 EPUB。"
+    return f"{len(compilations)}部讲话汇编：目录共{speeches}篇，{with_text}篇有正文，可全文检索、复制引用、下载 Word 与 EPUB。"
+
+
+def hosted_page_url(hosted_url: str, src_uri: str) -> str:
+    """The hosted address of a page, as the hosted build (with directory URLs) serves it."""
+    return hosted_url.rstrip("/") + "/" + page_url("index.md", src_uri, True).removeprefix("./")
 
 
 def site_nav(compilations: list[Compilation], pages: dict[str, str]) -> list:

@@ -1,0 +1,121 @@
+"""Where the downloads sit in a built site, and a cache of them keyed by what goes into them.
+
+Writing every speech's .docx costs about half as much as the rest of the seed's build, and both builds (hosted and
+offline) carry the same files, so each file is made once per content: its key is a digest of the text it shows,
+the hosted address, the source date and this package's own code. An unchanged compilation rebuilds with no Word or
+EPUB work at all; an edited speech remakes its own .docx and the whole compilation's two files.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import BackMatter, Compilation, Paragraph, Speech
+from ..reproducible import source_date_epoch
+from .epub import compilation_epub
+from .word import compilation_docx, speech_docx
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Download:
+    path: str
+    """Site-relative path of the file, e.g. ``downloads/01.docx``."""
+    name: str
+    """The name a reader's browser saves it under (the ``download`` attribute): title and kind in Chinese."""
+
+
+def speech_download(speech: Speech) -> Download:
+    folder = f"{speech.collection}/downloads" if speech.collection else "downloads"
+    return Download(f"{folder}/{speech.slug}.docx", f"第{speech.number}篇 {_file_name(speech.title)}.docx")
+
+
+def compilation_downloads(compilation: Compilation) -> dict[str, Download]:
+    """The whole compilation's files, by kind: ``docx`` and ``epub``."""
+    folder = compilation.page_path("downloads")
+    name = _file_name(compilation.title)
+    return {kind: Download(f"{folder}/{compilation.slug or 'compilation'}.{kind}", f"{name}.{kind}")
+            for kind in ("docx", "epub")}
+
+
+def download_files(compilation: Compilation, site_url: str | None, cache_dir: Path | None) -> dict[str, bytes]:
+    """Site-relative path → bytes of every download of the compilation. Each file is cached on its own, so that an
+    edit to one speech makes that speech's .docx and the whole compilation's files again, and nothing else."""
+    shared = [compilation.title, compilation.slug, site_url or "", str(source_date_epoch()), _code_version()]
+    whole = compilation_downloads(compilation)
+    everything = [part for speech in compilation.speeches for part in _speech_content(speech)] + \
+        [part for section in compilation.back_matter for part in _section_content(section)]
+    makers = {speech_download(speech).path: (lambda speech=speech: speech_docx(compilation, speech, site_url),
+                                             _speech_content(speech))
+              for speech in compilation.speeches_with_text}
+    makers[whole["docx"].path] = (lambda: compilation_docx(compilation, site_url), everything)
+    makers[whole["epub"].path] = (lambda: compilation_epub(compilation), everything)
+    files = {}
+    for path, (make, content) in makers.items():
+        cached = cache_dir / f"{_key([path, *shared, *content])}{Path(path).suffix}" if cache_dir else None
+        try:
+            files[path] = cached.read_bytes() if cached else None
+        except OSError:
+            files[path] = None
+        if files[path] is None:
+            files[path] = make()
+            if cached:
+                _store(cached, files[path])
+    return files
+
+
+def _speech_content(speech: Speech) -> list[str]:
+    """Everything a speech's downloads show of it."""
+    return [str(speech.number), speech.title, speech.date, speech.entry.title, speech.collection,
+            str(speech.has_text), *_paragraphs_content(speech.paragraphs)]
+
+
+def _section_content(section: BackMatter) -> list[str]:
+    return [section.title, section.kind, section.header_text, *_paragraphs_content(section.paragraphs)]
+
+
+def _paragraphs_content(paragraphs: list[Paragraph]) -> list[str]:
+    return [part for paragraph in paragraphs for part in (paragraph.text, str(paragraph.heading_level),
+                                                          paragraph.anchor)]
+
+
+def _key(parts: list[str]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()[:32]
+
+
+@functools.cache
+def _code_version() -> str:
+    """A digest of this package's code and templates: a change to how the files are made makes them again."""
+    digest = hashlib.sha256()
+    for source in sorted(PACKAGE_DIR.rglob("*")):
+        if source.is_file() and source.suffix != ".pyc":
+            digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Write whole or not at all: a build killed meanwhile leaves at most a temporary file, never half an entry."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _file_name(title: str) -> str:
+    """A title usable as a file name on every system: no path or reserved characters, at most 60 characters."""
+    cleaned = "".join("_" if c in '\\/:*?"<>|' or ord(c) < 32 else c for c in title).strip(" .")
+    return cleaned[:60] or "讲话"
