@@ -163,11 +163,12 @@ def index_bytes(site: Site) -> tuple[int, int, int, int]:
 
 
 def brute_force(docs: list[dict], queries: list[str]) -> dict[str, set[str]]:
-    """The pages whose text contains every term of the query, white space ignored, case and width folded."""
-    texts = {page_of(doc["location"]): fold(doc["title"] + "".join(text for _, text, _ in doc.get("paragraphs", [])))
-             for doc in docs}
-    return {query: {page for page, text in texts.items() if all(term in text for term in query_terms(query))}
-            for query in queries}
+    """The pages where each term of the query is in the title or in one paragraph, white space ignored, case and width
+    folded."""
+    fields = {page_of(doc["location"]): [fold(doc["title"])] + [fold(text) for _, text, _ in doc.get("paragraphs", [])]
+              for doc in docs}
+    return {query: {page for page, texts in fields.items()
+                    if all(any(term in text for text in texts) for term in query_terms(query))} for query in queries}
 
 
 def reference_order(browser, docs: list[dict], queries: list[str]) -> dict[str, list[str]]:

@@ -2,29 +2,38 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
-import shutil
-from contextlib import ExitStack
+import re
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from .errors import InputError, display_path
+from .errors import InputError, OutputError, display_path
 from .interrupts import deferred
 from .model import Compilation
 from .output_paths import check_outputs, exchange, staging_folder
 from .parallel import ChildFailed, alongside
 from .pipeline import build_compilation, decision_report
 from .reproducible import source_date_epoch, zip_folder
+from .typography import CONTROL_CHARACTERS
 from .write import speech_path
 
 log = logging.getLogger("speechsite")
 SEEDS_VARIABLE = "SPEECHSITE_SEEDS"
 """mkdocs.yml reads the seeds from this variable when set (os.pathsep between paths): how serve passes them on."""
+SITE_URL_VARIABLE = "SITE_URL"
+"""mkdocs.yml reads the hosted site's address from this variable; --site-url wins over it."""
+UNSAFE_IN_SITE_URL = re.compile(r"[\"'<>\\\s\x00-\x1f\x7f-\x9f]")
+"""What would let a site address break out of the attributes and the sitemap it is written into."""
+FULL_DISK = {errno.ENOSPC: "no space left on device", errno.EDQUOT: "disk quota exceeded"}
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CONFIG_FILE = PROJECT_DIR / "mkdocs.yml"
 
@@ -41,11 +50,19 @@ def run(args) -> int:
 
 def describe(error: Exception) -> str:
     """The one line a user sees for an error."""
-    if isinstance(error, (InputError, MkDocsException, ChildFailed)):
-        return str(error).strip() or type(error).__name__
-    if isinstance(error, OSError):
-        return f"{error.strerror or error}: {error.filename}" if error.filename else str(error)
-    return f"{type(error).__name__}: {error} (a bug; run again with --debug and report the traceback)"
+    if isinstance(error, (InputError, OutputError, MkDocsException, ChildFailed)):
+        line = str(error).strip() or type(error).__name__
+    elif isinstance(error, OSError):
+        line = f"{error.strerror or error}: {error.filename}" if error.filename else str(error)
+    else:
+        line = f"{type(error).__name__}: {error} (a bug; run again with --debug and report the traceback)"
+    return printable(line)
+
+
+def printable(text: str) -> str:
+    """Text for a terminal, each control character but tab and line feed written as \\u001b: printed as it is, an
+    escape sequence in a compilation could recolour, retitle or rewrite the reader's terminal."""
+    return CONTROL_CHARACTERS.sub(lambda char: f"\\u{ord(char[0]):04x}", text)
 
 
 def build(seeds: list[Path], site_dir: Path, offline_dir: Path, dist_dir: Path, site_url: str | None = None,
@@ -53,33 +70,83 @@ def build(seeds: list[Path], site_dir: Path, offline_dir: Path, dist_dir: Path, 
     """Build the hosted site, the offline site and its zip into temporary folders beside their destinations and
     swap them in only when all three succeeded: a failed build leaves the previous ones untouched."""
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH: one line naming it, before MkDocs trips over it
+    site_url = checked_site_url(site_url)
+    _refuse_symlink_loops([*seeds, site_dir, offline_dir, dist_dir])
     site_dir, offline_dir = site_dir.resolve(), offline_dir.resolve()
     zip_path = dist_dir.resolve() / f"{seeds[0].stem}-offline.zip"
     check_outputs(PROJECT_DIR, seeds, site_dir, offline_dir, zip_path)  # before anything is read, staged or replaced
     compilations = [build_compilation(seed, verbatim) for seed in seeds]
     for compilation in compilations:
         for line in decision_report(compilation):
-            log.info(line)
+            log.info(printable(line))
         for warning in compilation.warnings:
-            log.warning(warning)
+            log.warning(printable(warning))
     with ExitStack() as stack:
         staged = {target: _staging_path(stack, target) for target in (site_dir, offline_dir, zip_path)}
 
         def build_offline() -> None:
-            _build_site(compilations, staged[offline_dir], strict, offline=True)
-            zip_folder(staged[offline_dir], staged[zip_path], root=zip_path.stem)
+            with _writing(offline_dir):
+                _build_site(compilations, staged[offline_dir], strict, offline=True)
+            with _writing(zip_path):
+                zip_folder(staged[offline_dir], staged[zip_path], root=zip_path.stem)
 
         with alongside(build_offline, describe):  # independent renders: on two cores the offline one is free
-            _build_site(compilations, staged[site_dir], strict, site_url=site_url)
+            with _writing(site_dir):
+                _build_site(compilations, staged[site_dir], strict, site_url=site_url)
         with deferred():  # a Ctrl-C or SIGTERM now would swap in some outputs and not the others
             for target, path in staged.items():
                 _swap_in(path, target)
     hosted, offline = display_path(site_dir), display_path(offline_dir)
     print(f"built {hosted}/ — serve it with: python -m http.server -d {hosted} 8000")
     print(f"built {offline}/ and {display_path(zip_path)} — open {offline}/index.html from disk, no server needed")
-    if not (site_url or os.environ.get("SITE_URL")):
+    if not site_url:
         log.info("no site URL given (--site-url or SITE_URL): %s/ has no canonical links and no sitemap", hosted)
     return 0
+
+
+def checked_site_url(site_url: str | None) -> str | None:
+    """The hosted site's address (``site_url``, else $SITE_URL), or None; InputError unless it is a plain http or
+    https address with a host: it goes into every page's canonical link and into the sitemap as it is."""
+    name = "--site-url" if site_url else SITE_URL_VARIABLE
+    url = site_url or os.environ.get(SITE_URL_VARIABLE)
+    if not url:
+        return None
+    example = "; give an address such as https://example.org/talks/"
+    unsafe = UNSAFE_IN_SITE_URL.search(url)
+    if unsafe:
+        raise InputError(f"{name} may not contain quotes, angle brackets, white space or backslashes "
+                         f"(it has {unsafe[0]!r}){example}")
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # such as an unclosed [ of an IPv6 address
+        raise InputError(f"{name} is not a web address ({error}){example}") from None
+    if parts.scheme not in ("http", "https"):
+        raise InputError(f"{name} must be an http or https address{example}")
+    if not parts.hostname:
+        raise InputError(f"{name} has no host{example}")
+    return url
+
+
+def _refuse_symlink_loops(paths: list[Path]) -> None:
+    """InputError naming the first path that leads into a loop of symbolic links (which nothing could read)."""
+    for path in paths:
+        try:
+            os.stat(path)
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise InputError("symlink loop", path) from None
+
+
+@contextmanager
+def _writing(output: Path) -> Iterator[None]:
+    """A full disk while writing ``output`` is one line naming it, where the OSError would name the file being copied
+    (such as one of Material's stylesheets in the virtualenv)."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno in FULL_DISK:
+            raise OutputError(f"{FULL_DISK[error.errno]} writing {display_path(output)}") from error
+        raise
 
 
 def _build_site(compilations: list[Compilation], site_dir: Path, strict: bool, site_url: str | None = None,
@@ -94,7 +161,8 @@ def _build_site(compilations: list[Compilation], site_dir: Path, strict: bool, s
 
 def _staging_path(stack: ExitStack, target: Path) -> Path:
     """Where target is built: in a hidden staging folder beside it (same file system, so renaming is atomic)."""
-    return stack.enter_context(staging_folder(target.parent)) / target.name
+    with _writing(target):
+        return stack.enter_context(staging_folder(target.parent)) / target.name
 
 
 def _swap_in(staged: Path, target: Path) -> None:
@@ -112,6 +180,7 @@ def serve(seeds: list[Path], dev_addr: str) -> int:
     in the server's log; later edits that break a seed are reported by each rebuild, and the last good site stays."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    _refuse_symlink_loops(seeds)
     if seeds:
         os.environ[SEEDS_VARIABLE] = os.pathsep.join(str(seed.resolve()) for seed in seeds)
     config = load_config(config_file=str(CONFIG_FILE))
@@ -122,12 +191,14 @@ def serve(seeds: list[Path], dev_addr: str) -> int:
 
 
 def inspect(seeds: list[Path], as_json: bool, verbatim: bool = False) -> int:
+    _refuse_symlink_loops(seeds)
     compilations = [build_compilation(seed, verbatim) for seed in seeds]
-    if as_json:
-        print(json.dumps({"collections": [_as_json(c) for c in compilations]}, ensure_ascii=False, indent=1))
+    if as_json:  # JSON escapes C0 controls itself; printable writes the others the same way, still valid JSON
+        print(printable(json.dumps({"collections": [_as_json(c) for c in compilations]}, ensure_ascii=False,
+                                   indent=1)))
     else:
         for compilation in compilations:
-            print(_as_text(compilation))
+            print(printable(_as_text(compilation)))
     return 0
 
 
@@ -189,4 +260,7 @@ def _as_text(compilation: Compilation) -> str:
     toc = [r.line for r in compilation.removed if r.reason == "toc"]
     if toc:
         out.append(f"    lines {toc[0]}–{toc[-1]} (toc): {len(toc)} table-of-contents lines")
+    out.append("  suspected damage:")
+    for finding in compilation.analysis.damage:
+        out.append(f"    line {finding.line} ({finding.kind}): {finding.text} — {finding.explanation}")
     return "\n".join(out)

@@ -1,13 +1,15 @@
-"""Damage report: places where the source has probably lost characters, for an editor to check. Nothing is changed.
+"""Damage report: places where the source has probably lost characters, for an editor to check, and the control
+characters the shown text leaves out (typography.py). Nothing else is changed.
 
-Four detectors, each on one paragraph's text:
+Five detectors, each on one paragraph's text:
 
 - dates whose digits ran together when 年, 月 or a separator was lost: 去年81日 (8月1日), 201739日 (2017年3月9日),
   20186月 (2018年6月), 110月 (1—10月); only when the digits read as a valid date, so 1353个日夜, 100日 or 2020年 pass;
 - quotation marks left unbalanced when the scraper dropped some (三落实”“四不摘, from “三落实”“四不摘”);
 - a quoted word that vanished with its quotes, leaving the frame around it: 突出字抓好 (突出“X”字抓好), “”;
 - prose paragraphs whose line ends without closing punctuation, in the middle of a word (良好环) or of a
-  sentence (均为, a trailing comma), or merely unterminated.
+  sentence (均为, a trailing comma), or merely unterminated;
+- control characters in the source line (an escape sequence, a bell), removed from the shown text: where they were.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import typography
 from .model import Compilation, Speech
 from .words import Segment, SpeechWords, speech_words, tagged
 
@@ -24,6 +27,7 @@ VANISHED_QUOTED_WORD = "vanished_quoted_word"
 TRUNCATED_WORD = "truncated_word"
 TRUNCATED_SENTENCE = "truncated_sentence"
 UNTERMINATED = "unterminated"
+CONTROL_CHARACTERS = "control_characters"
 
 # Digits straight before 日 or 月, not part of a longer number. Durations (历时100日, 120日内) are not dates.
 DAY = re.compile(r"(?=\d)(?<!\d)(?<!第)(?<!近)(?<!约)(?<!满)(?<!共)(?<!历时)(?<!连续)(?<!持续)(?<!为期)"
@@ -41,6 +45,7 @@ VANISHED_WORD = re.compile(r"(?:突出|抓好|做好|写好|念好|用好|下好
                            r"(?![号典母幕体句数迹眼条画样段符节词据])"
                            r"|(?<![存现实所正还都不就也])在字上|“”|‘’")
 END_PUNCTUATION = "。！？!?；;：:…”’」』）)》"
+CONTROL_RUN = re.compile(typography.CONTROL_CHARACTERS.pattern + "+")
 MIN_PROSE = 30
 """A shorter paragraph without closing punctuation is a salutation, a greeting or a heading, not damage."""
 UNFINISHED_TAGS = ("p", "c", "u")
@@ -59,7 +64,7 @@ class Suspect:
     """The span itself."""
     kind: str
     """``damaged_date``, ``unbalanced_quotes``, ``vanished_quoted_word``, ``truncated_word``,
-    ``truncated_sentence`` or ``unterminated``."""
+    ``truncated_sentence``, ``unterminated`` or ``control_characters``."""
     explanation: str
     """What was probably lost, in a sentence."""
 
@@ -93,13 +98,16 @@ def speech_damage(speech: Speech, words: SpeechWords) -> list[Finding]:
     return [Finding(speech.number, paragraph.anchor, paragraph.line, suspect.start, suspect.end, suspect.text,
                     suspect.kind, suspect.explanation)
             for paragraph, segments in zip(speech.paragraphs, words.paragraphs)
-            for suspect in scan_paragraph(paragraph.text, paragraph.heading_level, segments)]
+            for suspect in scan_paragraph(paragraph.text, paragraph.heading_level, segments, paragraph.source_text)]
 
 
-def scan_paragraph(text: str, heading_level: int = 0, segments: list[Segment] | None = None) -> list[Suspect]:
+def scan_paragraph(text: str, heading_level: int = 0, segments: list[Segment] | None = None,
+                   source: str | None = None) -> list[Suspect]:
     """All detectors on one paragraph's text, suspects sorted by offset; ``segments``: the text segmented, if the
-    caller has it."""
+    caller has it; ``source``: the source line the text was made from, for the control characters it left out."""
     suspects = damaged_dates(text) + unbalanced_quotes(text) + vanished_quoted_words(text)
+    if source is not None:
+        suspects += removed_control_characters(source, text)
     if not heading_level:
         suspects += truncated_line_end(text, segments)
     return sorted(suspects, key=lambda suspect: (suspect.start, suspect.end))
@@ -229,6 +237,22 @@ def truncated_line_end(text: str, segments: list[Segment] | None = None) -> list
         kind, why = UNTERMINATED, "段末没有。！？：最后几个字可能已丢失"
     start = min(_word_before(text, len(text)), len(text) - 1)
     return [Suspect(start, len(text), text[start:], kind, why)]
+
+
+def removed_control_characters(source: str, text: str) -> list[Suspect]:
+    """Each run of control characters in the source line, which its shown text (typography.normalise) left out: a
+    suspect spanning the words around where the run was."""
+    suspects = []
+    for run in CONTROL_RUN.finditer(source):
+        # The other rules change one character into one, or strip white space at the ends: this is where the run was.
+        at = min(len(typography.without_control_characters(source[:run.start()]).lstrip()), len(text))
+        start, end = _word_before(text, at), _word_after(text, at)
+        if start == end:  # between punctuation marks: the one on either side
+            start, end = max(at - 1, 0), min(at + 1, len(text))
+        codes = "、".join(f"U+{ord(char):04X}" for char in dict.fromkeys(run[0]))
+        suspects.append(Suspect(start, end, text[start:end], CONTROL_CHARACTERS,
+                                f"原文此处有 {len(run[0])} 个控制字符（{codes}），已从正文删去：它们不可见，在终端和网页中会造成干扰"))
+    return suspects
 
 
 def _word_before(text: str, offset: int) -> int:

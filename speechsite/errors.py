@@ -1,4 +1,4 @@
-"""Errors a user can cause with their input, reported as one plain line at the command line."""
+"""Errors a user can fix — in their input, or where the outputs go — reported as one plain line at the command line."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ def display_path(path: Path | str) -> str:
     """A path as the user would type it: relative to the working directory when it lies below it."""
     path = Path(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        resolved = path.resolve()
+    except RuntimeError:  # a symbolic link loop (before Python 3.13): its folder is shown as usual, then its name
+        return str(Path(display_path(path.parent)) / path.name)
+    try:
+        return str(resolved.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
@@ -29,3 +33,7 @@ class InputError(Exception):
             shown = display_path(self.path)
             where = f"{shown}:{self.line}: " if self.line else f"{shown}: "
         return f"{where}{self.message}"
+
+
+class OutputError(Exception):
+    """An output cannot be written (the disk is full); the message names the output as the user gave it."""

@@ -39,7 +39,6 @@ def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | No
         overrides = load_overrides(seed)
     with times.stage("clean"):
         body_lines, junk = split_junk(parsed.body_lines, overrides)
-        _check_junk_pins(overrides, junk)
         paragraphs = paragraphs_from_lines(body_lines, verbatim)
         title_lines, title_headings = title_lines_and_headings(paragraphs, parsed.toc)
         paragraphs, back_matter = split_back_matter(paragraphs, max(title_lines, default=0))
@@ -71,8 +70,8 @@ def build_compilation(seed: Path, verbatim: bool = False, times: StageTimes | No
             raise InputError(f"[[title]] names speech {number}, which is not in the TOC", overrides.path)
 
     removed = sorted(parsed.removed + junk + heading_lines, key=lambda r: r.line)
-    compilation = Compilation(seed, parsed.title, speeches, removed, lines, parsed.declared_count,
-                              warnings, near_misses, back_matter=back_matter)
+    compilation = Compilation(seed, typography.without_control_characters(parsed.title), speeches, removed, lines,
+                              parsed.declared_count, warnings, near_misses, back_matter=back_matter)
     with times.stage("outline"):
         mark_outline(compilation)
     with times.stage("fidelity"):
@@ -133,19 +132,6 @@ def _find_paragraph(starts_with: str, paragraphs: list[Paragraph], overrides: Ov
         problem = "matches no paragraph" if not found else f"matches {len(found)} paragraphs (lines {lines}); add words"
         raise InputError(f"[[{table}]] starts_with = \"{starts_with}\" {problem}", overrides.path)
     return found[0]
-
-
-def _check_junk_pins(overrides: Overrides, junk: list[Removed]) -> None:
-    """Each [[junk]] pin must match as many lines as it says (one unless count = N): a pin that silently removed
-    dozens of body lines would lose text."""
-    for pin in overrides.junk:
-        matched = [r.line for r in junk if r.reason.startswith("override") and r.text.strip().startswith(pin.starts_with)]
-        if len(matched) != pin.count:
-            lines = ", ".join(map(str, matched[:5])) + (", …" if len(matched) > 5 else "")
-            found = f"matches {len(matched)} lines after the TOC" + (f" ({lines})" if matched else "")
-            hint = "; add words, or say count = N" if matched else ""
-            raise InputError(f"[[junk]] starts_with = \"{pin.starts_with}\" {found}, not {pin.count}{hint}",
-                             overrides.path)
 
 
 def decision_report(compilation: Compilation, limit: int | None = REPORTED_GAPS) -> list[str]:

@@ -3,7 +3,8 @@
 It is made from the data model, never from HTML, and goes where Material's bundle looks for its own index
 (``search/search_index.json``, and ``search/search_index.js`` which sets the global ``__index`` for file://); the
 bundle hands it to the search worker in its setup message. The engine is
-``templates/theme/assets/speechsite/search-engine.js``; it folds case and width itself, so texts stay as shown.
+``templates/theme/assets/speechsite/search-engine.js``; it folds case and width and drops white space and format
+characters itself, so texts stay as shown.
 
 An index larger than ``SHARD_BYTES`` is split, so that no page loads it whole: that file then holds only a head (where
 the shards are, a filter of the character pairs in each shard's texts, and what the ranking needs to know of all
@@ -45,8 +46,17 @@ a shard still passes its filter; the longer a term, the less often all its pairs
 FILTER_HASHES = 3
 """Bits set per character pair (4 would be best for FILTER_BITS, by a hair, and take longer)."""
 
-# What JavaScript's \s matches (white space and line terminators), and the zero-width space: the engine drops these.
-_SPACES = re.compile("[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\u200b]+")
+FORMAT_CHARACTERS = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+                     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+                     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+"""Unicode's format characters (category Cf, Unicode 15 and later), listed alike as FORMAT in search-engine.js: bidi
+controls, joiners, the soft hyphen, tags. Invisible, so a reader cannot know whether to type them: fold drops them."""
+FIELD_SEPARATOR = "\n"
+"""Between the folded title and paragraphs of a doc in what the engine searches: white space, which no folded term
+holds, so no term matches across two of them."""
+# What JavaScript's \s matches (white space and line terminators), and the format characters: the engine drops these.
+_IGNORED = re.compile(f"[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+                      f"{FORMAT_CHARACTERS}]+")
 _FULL_WIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
 
@@ -123,10 +133,10 @@ def split_index(index: dict, shard_bytes: int = SHARD_BYTES) -> tuple[dict, list
 
 
 def fold(text: str) -> str:
-    """Text as the engine matches it (``fold`` in search-engine.js): white space dropped, full-width forms to ASCII,
-    lower case where that stays one character, in UTF-16 code units as JavaScript strings are (a character beyond
-    U+FFFF becomes its two surrogates, which the engine leaves as they are)."""
-    text = _SPACES.sub("", text).translate(_FULL_WIDTH_TO_ASCII)
+    """Text as the engine matches it (``fold`` in search-engine.js): white space and format characters dropped,
+    full-width forms to ASCII, lower case where that stays one character, in UTF-16 code units as JavaScript strings
+    are (a character beyond U+FFFF becomes its two surrogates, which the engine leaves as they are)."""
+    text = _IGNORED.sub("", text).translate(_FULL_WIDTH_TO_ASCII)
     lowered = text.lower()
     if len(lowered) == len(text) and "\u03a3" not in text and max(text, default="\0") <= "\uffff":
         return lowered  # one character each, and no final sigma: lower() of the whole is lower() of each character
@@ -142,9 +152,9 @@ def fold(text: str) -> str:
 
 
 def haystack(doc: dict) -> str:
-    """What the engine searches in a doc: its title and paragraphs folded and joined (a term may run on from one into
-    the next, as in the page's text)."""
-    return fold(doc["title"] + "".join(text for _, text, _ in doc.get("paragraphs", [])))  # fold goes character by character
+    """What the engine searches in a doc: its title and each paragraph folded, FIELD_SEPARATOR between them."""
+    fields = [doc["title"], *(text for _, text, _ in doc.get("paragraphs", []))]
+    return FIELD_SEPARATOR.join(map(fold, fields))
 
 
 class ShardFilter:

@@ -1,7 +1,11 @@
 """The command line: inspect's JSON contract, one-line errors without tracebacks, and builds that replace their three
 outputs (site/, site-offline/, the zip) only when all of them succeeded."""
 
+import errno
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,12 +13,17 @@ from pathlib import Path
 import pytest
 
 from seed_truth import TRUE_SPEECHES
+from speechsite.errors import InputError, display_path
 from speechsite.typography import normalise
+from test_damage import WITH_CONTROL_CHARACTERS
+
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""What may not reach a terminal or a page: C0 and C1 control characters and DEL, but tab and line feed."""
 
 
-def run(project_dir, *args, cwd=None):
+def run(project_dir, *args, cwd=None, env=None):
     return subprocess.run([sys.executable, str(project_dir / "build.py"), *map(str, args)],
-                          cwd=cwd or project_dir, capture_output=True, text=True)
+                          cwd=cwd or project_dir, capture_output=True, text=True, env=env)
 
 
 def test_inspect_json_has_the_documented_shape(project_dir, seed_path):
@@ -71,6 +80,87 @@ def test_bad_input_is_one_line_on_stderr(project_dir, tmp_path, make, words):
         assert result.returncode == 2
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and words in lines[0] and "Traceback" not in result.stderr, result.stderr
+
+
+def test_inspect_prints_no_control_character_but_shows_where_each_was(project_dir, tmp_path):
+    seed = tmp_path / "sample.txt"
+    seed.write_text(WITH_CONTROL_CHARACTERS, encoding="utf-8")
+    text, as_json = run(project_dir, "inspect", seed), run(project_dir, "inspect", "--json", seed)
+    assert text.returncode == as_json.returncode == 0, text.stderr + as_json.stderr
+    for output in (text.stdout, text.stderr, as_json.stdout, as_json.stderr):
+        assert not CONTROL_CHARACTER.search(output), output
+    assert "line 1 (title): 汇编\\u001b]0;标题\\u0007(2篇)" in text.stdout  # removed lines are listed verbatim
+    assert "line 8 (control_characters): 今天" in text.stdout and "U+001B" in text.stdout
+    collection, = json.loads(as_json.stdout)["collections"]
+    assert collection["removed"][1]["text"] == "1。第一篇\x9b讲话"
+
+
+def test_pages_and_search_index_hold_no_control_character(project_dir, tmp_path):
+    seed = tmp_path / "sample.txt"
+    seed.write_text(WITH_CONTROL_CHARACTERS, encoding="utf-8")
+    assert run(project_dir, seed, *output_dirs(tmp_path)).returncode == 0
+    written = [path for site in ("site", "site-offline") for path in (tmp_path / site).rglob("*")
+               if path.suffix in (".html", ".json", ".xml") or path.parent.name == "search"]
+    assert len(written) > 10
+    for path in written:
+        assert not CONTROL_CHARACTER.search(path.read_text(encoding="utf-8")), path
+    damage = (tmp_path / "site" / "damage" / "index.html").read_text(encoding="utf-8")
+    assert damage.count("U+001B") == 2 and "U+0007" in damage and "U+007F" in damage
+
+
+@pytest.mark.parametrize("url, problem", [
+    ('https://example.org/"><script>alert(1)</script>/', "may not contain"),
+    ("https://example.org/talks'/", "may not contain"),
+    ("https://example.org/<b>/", "may not contain"),
+    ("https://example.org/my talks/", "may not contain"),
+    ("https://example.org/\x1b[2J/", "may not contain"),
+    ("https://example.org\\talks/", "may not contain"),
+    ("javascript:alert(1)//", "http or https"),
+    ("example.org/talks/", "http or https"),
+    ("https:///talks/", "no host"),
+])
+def test_a_site_url_that_is_no_plain_web_address_is_one_line_and_touches_nothing(project_dir, tmp_path, url,
+                                                                                   problem):
+    for name, args, env in (("--site-url", ["--site-url", url], None),
+                            ("SITE_URL", [], {**os.environ, "SITE_URL": url})):
+        result = run(project_dir, *output_dirs(tmp_path), *args, env=env)
+        assert result.returncode == 2
+        assert result.stderr.startswith(f"error: {name} ") and problem in result.stderr, result.stderr
+        assert result.stderr.count("\n") == 1 and not CONTROL_CHARACTER.search(result.stderr), result.stderr
+        assert list(tmp_path.iterdir()) == []
+
+
+def test_a_symbolic_link_loop_is_one_line_naming_it(project_dir, tmp_path):
+    (tmp_path / "a.txt").symlink_to("b.txt")
+    (tmp_path / "b.txt").symlink_to("a.txt")
+    for command in ("inspect", "build", "serve"):
+        args = [command, "a.txt"] + (output_dirs(tmp_path / "out") if command == "build" else [])
+        result = run(project_dir, *args, cwd=tmp_path)
+        assert (result.returncode, result.stderr) == (2, "error: a.txt: symlink loop\n"), command
+    seed = project_dir / "seeds" / "000_6daea81426b11c94.txt"
+    result = run(project_dir, seed, "--site-dir", "a.txt/site", "--offline-dir", "out/site-offline",
+                 "--dist-dir", "out/dist", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (2, "error: a.txt/site: symlink loop\n")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+
+
+def test_a_symbolic_link_loop_in_the_seeds_folder_is_one_line_naming_it(tmp_path, monkeypatch):
+    from speechsite import cli
+
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "loop.txt").symlink_to("loop.txt")
+    monkeypatch.setattr(cli, "PROJECT_DIR", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as refused:
+        cli.run(cli_args("inspect"))
+    assert str(refused.value) == "seeds/loop.txt: symlink loop"
+
+
+def cli_args(command: str):
+    """The arguments build.py gives cli.run for a command without seeds."""
+    from argparse import Namespace
+
+    return Namespace(command=command, seeds=[], verbose=False, json=False, verbatim=False)
 
 
 def output_dirs(directory: Path) -> list:
@@ -139,10 +229,39 @@ def test_a_failure_after_the_hosted_build_leaves_all_three_in_place(project_dir,
 
     monkeypatch.setattr(cli, "_build_site", offline_fails)
     monkeypatch.setattr(cli, "zip_folder", zip_fails)
-    with pytest.raises(Exception, match="No space left on device"):  # from the child process, or this one
+    with pytest.raises(Exception, match="no space left on device writing"):  # from the child process, or this one
         cli.build([seed], *folders, site_url="https://changed.example.org/")
     assert snapshot(tmp_path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "site", "site-offline"]
+
+
+@pytest.mark.parametrize("full", ["site", "site-offline", "dist"])
+def test_a_full_disk_is_one_line_naming_the_output_being_written(project_dir, tmp_path, monkeypatch, full):
+    """Copying Material's stylesheets fails first on a full disk, and shutil names the file it copies from."""
+    from speechsite import cli
+
+    copyfile, zip_folder = shutil.copyfile, cli.zip_folder
+    outputs = {name: tmp_path / name for name in ("site", "site-offline", "dist")}
+
+    def copy_onto_a_full_disk(source, destination, **options):
+        if f"/{full}/" in str(destination):  # inside the staging folder of that output
+            error = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(source))
+            error.filename2 = str(destination)
+            raise error
+        return copyfile(source, destination, **options)
+
+    def zip_onto_a_full_disk(folder, zip_path, root):
+        if full == "dist":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(zip_path))
+        zip_folder(folder, zip_path, root)
+
+    monkeypatch.setattr(shutil, "copyfile", copy_onto_a_full_disk)
+    monkeypatch.setattr(cli, "zip_folder", zip_onto_a_full_disk)
+    with pytest.raises(Exception) as failed:
+        cli.build([project_dir / "seeds" / "000_6daea81426b11c94.txt"], *outputs.values())
+    written = outputs[full] / "000_6daea81426b11c94-offline.zip" if full == "dist" else outputs[full]
+    assert cli.describe(failed.value) == f"no space left on device writing {display_path(written)}"
+    assert [path.name for path in tmp_path.iterdir() if path.name != "dist"] == []
 
 
 def test_the_build_makes_the_same_files_in_one_process_as_in_two(project_dir, tmp_path, monkeypatch):

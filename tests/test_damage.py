@@ -1,9 +1,16 @@
-"""Damage report: run-together dates, unbalanced or vanished quotes, truncated line ends — reported, never changed."""
+"""Damage report: run-together dates, unbalanced or vanished quotes, truncated line ends — reported, never changed;
+control characters — left out of the text, and reported where they were."""
 
 import pytest
 
-from speechsite.damage import (DATE, TRUNCATED_SENTENCE, TRUNCATED_WORD, UNBALANCED_QUOTES, UNTERMINATED,
-                               VANISHED_QUOTED_WORD, damage_report, scan_paragraph)
+from speechsite.damage import (CONTROL_CHARACTERS, DATE, TRUNCATED_SENTENCE, TRUNCATED_WORD, UNBALANCED_QUOTES,
+                               UNTERMINATED, VANISHED_QUOTED_WORD, damage_report, scan_paragraph)
+from speechsite.pipeline import build_compilation
+
+WITH_CONTROL_CHARACTERS = ("汇编\x1b]0;标题\x07(2篇)\n1。第一篇\x9b讲话\n2。第二篇讲话\n\n\n"
+                           "同志们:\n\n今天\x1b[31m开会\x1b[0m,请大家\x07\x07注意。\n\n\n同志们:\n\n第二篇\x7f正文。\n")
+"""ESC (escape sequences that retitle and recolour a terminal), BEL, CSI (C1) and DEL in the title, a TOC entry and
+bodies."""
 
 
 def kinds(text: str, heading_level: int = 0) -> list[tuple[str, str]]:
@@ -137,3 +144,24 @@ def test_seed_findings_point_at_their_text(seed_compilation, seed_findings):
         assert finding.line == paragraph.line and finding.explanation
     assert sum(f.text == "突出字" for f in seed_findings) == 5
     assert not [f for f in seed_findings if "1353" in f.text or f.text.startswith("2020年")]
+
+
+def test_a_control_character_is_reported_where_the_shown_text_left_it_out():
+    source = "  今天\x1b[31m开会\x07\x07，请大家注意。"
+    [escape, bells] = scan_paragraph("今天[31m开会，请大家注意。", source=source)
+    assert (escape.kind, escape.start, escape.end, escape.text) == (CONTROL_CHARACTERS, 0, 2, "今天")
+    assert (bells.kind, bells.start, bells.end, bells.text) == (CONTROL_CHARACTERS, 3, 8, "31m开会")
+    assert "U+001B" in escape.explanation and "2 个" in bells.explanation and "U+0007" in bells.explanation
+
+
+def test_control_characters_are_left_out_of_the_text_and_every_one_is_reported(tmp_path):
+    seed = tmp_path / "sample.txt"
+    seed.write_text(WITH_CONTROL_CHARACTERS, encoding="utf-8")
+    compilation = build_compilation(seed)
+    assert compilation.title == "汇编]0;标题"
+    assert [speech.title for speech in compilation.speeches] == ["第一篇讲话", "第二篇讲话"]
+    texts = [p.text for speech in compilation.speeches for p in speech.paragraphs]
+    assert texts == ["同志们：", "今天[31m开会[0m，请大家注意。", "同志们：", "第二篇正文。"]
+    found = [(f.speech, f.anchor, f.line, f.start, f.end) for f in compilation.analysis.damage
+             if f.kind == CONTROL_CHARACTERS]
+    assert found == [(1, "p2", 8, 0, 2), (1, "p2", 8, 3, 8), (1, "p2", 8, 12, 17), (2, "p2", 13, 0, 5)]

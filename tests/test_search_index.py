@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import random
+import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -189,9 +191,26 @@ def test_a_shards_filter_rules_out_most_terms_it_does_not_hold(seed_index):
     ("ΣΑΣ", "σασ"),                                         # one character at a time: no final sigma
     ("İstanbul", "İstanbul"),                               # İ lowers to two characters: left as it is
     ("𐐀𝐀x", "\ud801\udc00\ud835\udc00x"),                # beyond U+FFFF: two surrogates, not folded
+    ("防\u202e汛\u202d抗\u2066旱\u200d\U000e0041", "防汛抗旱"),  # format characters (Cf) are dropped
 ])
 def test_fold_is_the_engines_fold(text, folded):
     assert fold(text) == folded
+
+
+def test_fold_drops_every_format_character():
+    """Bidi overrides and isolates, joiners, soft hyphens, tags: invisible, so a reader cannot type or omit them."""
+    kept = [hex(code) for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf"
+            and fold(chr(code))]
+    assert kept == []
+
+
+def test_no_term_runs_from_one_field_into_the_next(compilation):
+    """The engine searches the haystack: the title and each paragraph folded, with a line feed (which no folded term
+    holds) between them."""
+    speech = search_index([compilation], directory_urls)["docs"][0]
+    fields = ["在于都县工商联大会上的讲话", "同志们：", "一、统一思想", "抓好ＧＤＰ，<script>不是标签</script> [x](y) {{ y }}"]
+    assert haystack(speech) == "\n".join(map(fold, fields))
+    assert "讲话同志们" not in haystack(speech) and "讲话" in haystack(speech)
 
 
 def test_several_compilations_are_searched_together_and_named(seed_compilation, tmp_path):

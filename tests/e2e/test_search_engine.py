@@ -26,6 +26,9 @@ DOCS = [
         ["p2", "常委 会议听取了汇报。", 0],
     ]},
     {"title": "在全市森林防火工作推进会议上的讲话", "location": "./#toc-03"},
+    {"title": "在防汛工作会议上的讲话", "location": "speeches/04/", "paragraphs": [
+        ["p1", "做好防\u202e汛\u202d抗\u2066旱\u200d工作。", 0],   # format characters: bidi overrides, isolate, ZWJ
+    ]},
 ]
 
 
@@ -56,7 +59,12 @@ def locations(page, query: str) -> list[str]:
     ("，rcep", ["speeches/01/"]),              # full-width punctuation folds too
     ("常委会议", ["speeches/02/"]),             # white space in the text is ignored
     ('"常委 会议"', ["speeches/02/"]),          # … and inside a quoted phrase
-    ("森林防火", ["speeches/01/", "./#toc-03"]),  # across two paragraphs, as in the page's text
+    ("讲话同志们", []),                         # the title and a paragraph are two fields: no term spans them
+    ("森林防火", ["./#toc-03"]),                # … nor two paragraphs (01 has 森林 at one's end, 防火 at the next's start)
+    ("防汛抗旱", ["speeches/04/"]),             # format characters (Unicode Cf) in the text are ignored
+    ("防\u200d汛\u202e抗旱", ["speeches/04/"]),  # … and in the query
+    ("全\u2066县ｇ\u202dＤＰ", ["speeches/01/"]),  # … also where the text has none
+    ("\u200d", []),
     ('"于都 也讲', ["speeches/02/"]),           # an unclosed quote runs to the end: one phrase, 于都也讲
     ("量子", []),
     ("", []),
@@ -97,6 +105,12 @@ def test_marks_show_the_text_as_shown_and_escape_it(engine_page):
     paragraph, _ = search(engine_page, "标签")[0]
     assert paragraph["text"] == "<p>防火要抓紧，&lt;b&gt;不是<mark>标签</mark>&lt;/b&gt;。</p>"
     assert article["title"] == "在于都县工商联大会上的讲话"
+
+
+def test_results_mark_what_was_typed_in_text_with_format_characters(engine_page):
+    paragraph, _ = search(engine_page, "防\u200d汛抗旱")[0]
+    assert paragraph["text"] == "<p>做好<mark>防\u202e汛\u202d抗\u2066旱</mark>\u200d工作。</p>"
+    assert paragraph["terms"] == {"防\u202e汛\u202d抗\u2066旱": True}  # as the page shows it, for its highlighting
 
 
 def test_a_long_paragraph_is_cut_around_the_first_hit(chromium):
@@ -224,11 +238,23 @@ def test_the_engine_finds_in_each_shards_filter_every_run_of_characters_of_its_t
 
 
 @pytest.mark.parametrize("text", ["全县ＧＤＰ增长，Rcep", "常委 会议\u3000听取\u200b了\n汇报\ufeff\u00a0", "ΣΑΣ İstanbul Kelvin\u212a",
-                                  "𐐀𝐀x", "Ⅻ ⓐⒶ ǅ"])
+                                  "𐐀𝐀x", "Ⅻ ⓐⒶ ǅ", "防\u202e汛\u00ad抗\u2066旱\u200d\U000e0041\U0001d173𝐀"])
 def test_the_engine_folds_text_as_search_index_py_does(engine_page, text):
     """The filters and the speeches' lengths in a split index's head are computed in Python on text folded alike."""
     units = engine_page.evaluate("text => SpeechsiteSearch.fold(text).split('').map(c => c.charCodeAt(0))", text)
     assert units == [ord(unit) for unit in fold(text)]
+
+
+def test_the_engine_drops_the_characters_search_index_py_drops(engine_page):
+    """White space and format characters, from one table in each language: every code point is asked."""
+    dropped = engine_page.evaluate("""() => {
+      const dropped = []
+      for (let code = 0; code <= 0x10ffff; code++)
+        if ((code < 0xd800 || code > 0xdfff) && SpeechsiteSearch.fold(String.fromCodePoint(code)) === "")
+          dropped.push(code)
+      return dropped
+    }""")
+    assert dropped == [code for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF and fold(chr(code)) == ""]
 
 
 def test_while_shards_load_what_is_loaded_answers_first_and_all_of_them_last(split_page, seed_split):

@@ -8,9 +8,10 @@
  * search-setup.js, from file://, adds <script> tags). The same file runs inside the worker (search-worker.js, hosted
  * site) and on the page itself (search-setup.js, file://).
  *
- * Matching ignores white space and folds full-width forms to ASCII (ＡＢＣ = ABC, ，= ,) and Latin letters to lower
- * case, in the text and in the query alike. Every fold maps one character to one character, so a position in folded
- * text maps back to the text as shown.
+ * Matching ignores white space and format characters (bidi controls, joiners: invisible) and folds full-width forms
+ * to ASCII (ＡＢＣ = ABC, ，= ,) and Latin letters to lower case, in the text and in the query alike. Every fold maps one
+ * character to one character, so a position in folded text maps back to the text as shown. A term is found within
+ * one field, the title or a paragraph, never across two.
  */
 (function (global) {
   "use strict"
@@ -18,10 +19,18 @@
   /* Material's message types (integrations/search/worker/message in its sources) */
   const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 
-  const SPACE = /[\s\u200b]/          /* white space, including U+3000 and zero-width space: not part of any word */
-  const SPACES = /[\s\u200b]+/
-  const EVERY_SPACE = /[\s\u200b]+/g
-  const MAY_FOLD = /[^\0-@[-\u007f\u3000-\u9fff]/g  /* all but what folds to itself: ASCII but A–Z, and CJK */
+  /* Unicode's format characters (category Cf), as FORMAT_CHARACTERS in search_index.py: a table, not \p{Cf}, so that a
+     browser with another version of Unicode drops the same ones as the build */
+  const FORMAT = "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e" +
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u{110bd}\u{110cd}\u{13430}-\u{1343f}" +
+    "\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0001}\u{e0020}-\u{e007f}"
+  const FORMAT_CHARACTER = new RegExp("[" + FORMAT + "]", "u")
+  const IGNORED = new RegExp("[\\s" + FORMAT + "]", "u")   /* what fold drops: white space and format characters */
+  const SPACES = /\s+/                /* white space: it separates the terms of a query */
+  const EVERY_SPACE = /\s+/g
+  const FIELD_SEPARATOR = "\n"        /* between fields in a haystack: white space, in no folded term */
+  /* all but what folds to itself (ASCII but A–Z, and CJK), whole characters: every format character is among them */
+  const MAY_FOLD = /[^\0-@[-\u007f\u3000-\u9fff]/gu
   const TITLE_WEIGHT = 1000           /* a term in the title outranks any amount of body text */
   const CONTEXT_BEFORE = 20           /* characters of context shown before the first hit */
   const SNIPPET_LENGTH = 110          /* characters shown in a result's snippet */
@@ -31,8 +40,15 @@
 
   /* ------------------------------------------------------------------------ Folding */
 
-  /** One character folded: full-width forms U+FF01–FF5E to ASCII, then lower case when that stays one character. */
+  /**
+   * One character folded: a format character dropped; beyond U+FFFF left as it is (as search_index.py does); full-width
+   * forms U+FF01–FF5E to ASCII, then lower case when that stays one character.
+   */
   function foldChar(char) {
+    if (FORMAT_CHARACTER.test(char))
+      return ""
+    if (char.length > 1)
+      return char
     const code = char.charCodeAt(0)
     if (code >= 0xff01 && code <= 0xff5e)
       char = String.fromCharCode(code - 0xfee0)
@@ -40,7 +56,8 @@
     return lower.length === 1 ? lower : char
   }
 
-  /** Text folded for matching, white space dropped (foldChar for each character; regular expressions are quicker). */
+  /** Text folded for matching: white space dropped, then foldChar on each character that may fold (regular expressions
+   * are quicker than a loop). */
   function fold(text) {
     return text.replace(EVERY_SPACE, "").replace(MAY_FOLD, foldChar)
   }
@@ -50,9 +67,13 @@
     if (folded.length === text.length)
       return { text, folded, origin: i => i }
     const kept = []
-    for (let i = 0; i < text.length; i++)
-      if (!SPACE.test(text.charAt(i)))
+    for (let i = 0; i < text.length; i++) {
+      const char = String.fromCodePoint(text.codePointAt(i))
+      if (IGNORED.test(char))
+        i += char.length - 1          /* a format character beyond U+FFFF is two code units */
+      else
         kept.push(i)
+    }
     return { text, folded, origin: i => kept[i] }
   }
 
@@ -76,8 +97,8 @@
 
   /**
    * A searchable document: a speech with text (title, then paragraphs) or a TOC entry without text (title only).
-   * `units` are the title and the paragraphs as shown; `haystack` is all of them folded and joined, so a term may
-   * run on from one paragraph into the next, as it does in the page's text.
+   * `units` are the title and the paragraphs as shown; `haystack` is all of them folded, FIELD_SEPARATOR between
+   * them, so that no term runs on from one into the next.
    */
   class Document {
     constructor({ title, location, paragraphs, collection }, order) {
@@ -95,9 +116,9 @@
         const part = fold(unit)
         this.starts.push(length)
         parts.push(part)
-        length += part.length
+        length += part.length + FIELD_SEPARATOR.length
       }
-      this.haystack = parts.join("")
+      this.haystack = parts.join(FIELD_SEPARATOR)
     }
 
     /** Non-overlapping occurrences of a folded term in the haystack. */
@@ -118,7 +139,7 @@
 
     /** Unit `unit` as shown and folded (its part of the haystack), see aligned(). */
     unit(unit) {
-      const end = unit + 1 < this.starts.length ? this.starts[unit + 1] : this.haystack.length
+      const end = unit + 1 < this.starts.length ? this.starts[unit + 1] - FIELD_SEPARATOR.length : this.haystack.length
       return aligned(this.units[unit], this.haystack.slice(this.starts[unit], end))
     }
 
