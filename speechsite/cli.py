@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -19,7 +18,8 @@ from mkdocs.exceptions import MkDocsException
 from .errors import InputError, OutputError, display_path
 from .interrupts import deferred
 from .model import Compilation
-from .output_paths import check_outputs, exchange, staging_folder
+from .site_url import checked_site_url
+from .output_paths import check_outputs, staging_folder, swap_in
 from .parallel import ChildFailed, alongside
 from .pipeline import build_compilation, decision_report
 from .reproducible import source_date_epoch, zip_folder
@@ -29,10 +29,6 @@ from .write import speech_path
 log = logging.getLogger("speechsite")
 SEEDS_VARIABLE = "SPEECHSITE_SEEDS"
 """mkdocs.yml reads the seeds from this variable when set (os.pathsep between paths): how serve passes them on."""
-SITE_URL_VARIABLE = "SITE_URL"
-"""mkdocs.yml reads the hosted site's address from this variable; --site-url wins over it."""
-UNSAFE_IN_SITE_URL = re.compile(r"[\"'<>\\\s\x00-\x1f\x7f-\x9f]")
-"""What would let a site address break out of the attributes and the sitemap it is written into."""
 FULL_DISK = {errno.ENOSPC: "no space left on device", errno.EDQUOT: "disk quota exceeded"}
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CONFIG_FILE = PROJECT_DIR / "mkdocs.yml"
@@ -86,7 +82,7 @@ def build(seeds: list[Path], site_dir: Path, offline_dir: Path, dist_dir: Path, 
 
         def build_offline() -> None:
             with _writing(offline_dir):
-                _build_site(compilations, staged[offline_dir], strict, offline=True)
+                _build_site(compilations, staged[offline_dir], strict, offline=True, hosted_url=site_url)
             with _writing(zip_path):
                 zip_folder(staged[offline_dir], staged[zip_path], root=zip_path.stem)
 
@@ -95,36 +91,13 @@ def build(seeds: list[Path], site_dir: Path, offline_dir: Path, dist_dir: Path, 
                 _build_site(compilations, staged[site_dir], strict, site_url=site_url)
         with deferred():  # a Ctrl-C or SIGTERM now would swap in some outputs and not the others
             for target, path in staged.items():
-                _swap_in(path, target)
+                swap_in(path, target)  # the old one ends up in the staging folder, removed with it
     hosted, offline = display_path(site_dir), display_path(offline_dir)
     print(f"built {hosted}/ — serve it with: python -m http.server -d {hosted} 8000")
     print(f"built {offline}/ and {display_path(zip_path)} — open {offline}/index.html from disk, no server needed")
     if not site_url:
         log.info("no site URL given (--site-url or SITE_URL): %s/ has no canonical links and no sitemap", hosted)
     return 0
-
-
-def checked_site_url(site_url: str | None) -> str | None:
-    """The hosted site's address (``site_url``, else $SITE_URL), or None; InputError unless it is a plain http or
-    https address with a host: it goes into every page's canonical link and into the sitemap as it is."""
-    name = "--site-url" if site_url else SITE_URL_VARIABLE
-    url = site_url or os.environ.get(SITE_URL_VARIABLE)
-    if not url:
-        return None
-    example = "; give an address such as https://example.org/talks/"
-    unsafe = UNSAFE_IN_SITE_URL.search(url)
-    if unsafe:
-        raise InputError(f"{name} may not contain quotes, angle brackets, white space or backslashes "
-                         f"(it has {unsafe[0]!r}){example}")
-    try:
-        parts = urlsplit(url)
-    except ValueError as error:  # such as an unclosed [ of an IPv6 address
-        raise InputError(f"{name} is not a web address ({error}){example}") from None
-    if parts.scheme not in ("http", "https"):
-        raise InputError(f"{name} must be an http or https address{example}")
-    if not parts.hostname:
-        raise InputError(f"{name} has no host{example}")
-    return url
 
 
 def _refuse_symlink_loops(paths: list[Path]) -> None:
@@ -150,12 +123,14 @@ def _writing(output: Path) -> Iterator[None]:
 
 
 def _build_site(compilations: list[Compilation], site_dir: Path, strict: bool, site_url: str | None = None,
-                offline: bool = False) -> None:
-    """One MkDocs build of the already prepared compilations: the hosted site, or the offline one."""
+                offline: bool = False, hosted_url: str | None = None) -> None:
+    """One MkDocs build of the already prepared compilations: the hosted site (at site_url, if known), or the offline
+    one, told where the hosted site lives (hosted_url, if known: copied paragraphs and Word files cite it)."""
     config = load_config(config_file=str(CONFIG_FILE), site_dir=str(site_dir), strict=strict, site_url=site_url)
     plugin = config.plugins["speechsite"]
     plugin.prepared = compilations
     plugin.config.offline = offline
+    plugin.config.hosted_url = hosted_url
     mkdocs_build(config)
 
 
@@ -163,16 +138,6 @@ def _staging_path(stack: ExitStack, target: Path) -> Path:
     """Where target is built: in a hidden staging folder beside it (same file system, so renaming is atomic)."""
     with _writing(target):
         return stack.enter_context(staging_folder(target.parent)) / target.name
-
-
-def _swap_in(staged: Path, target: Path) -> None:
-    """Replace target (a folder or a file) by staged, in one step where the two can be exchanged (Linux), else by
-    moving the old one aside first; either way the old one ends up in the scratch folder, deleted with it."""
-    if target.exists():
-        if exchange(staged, target):
-            return
-        target.rename(staged.parent / "retired")
-    staged.rename(target)
 
 
 def serve(seeds: list[Path], dev_addr: str) -> int:

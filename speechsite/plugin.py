@@ -34,6 +34,7 @@ from .pipeline import build_compilation, decision_report
 from .precompress import precompress
 from .reproducible import gzip_sitemap, source_date, source_date_epoch
 from .search_index import index_files, search_index
+from .site_url import checked_site_url
 from .template_cache import COMPILED_TEMPLATES, FOLDER as TEMPLATE_CACHE_FOLDER
 from .theme import tune_theme
 from .write import PageWriter, page_url, speech_path
@@ -129,7 +130,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         tune_theme(config.theme)
         try:
             source_date_epoch()  # MkDocs reads it too, and would fail on a bad value with a traceback
-            if self.prepared is None:  # python build.py checks and stages its outputs itself
+            if self.prepared is None:  # python build.py checks its site URL and stages its outputs itself
+                config.site_url = checked_site_url(config.site_url, "site_url (mkdocs.yml or $SITE_URL)")
                 self.site_dir = Path(config.site_dir)
                 check_site_dir(self.project_dir, self.seed_paths(), self.site_dir)  # before anything is read
                 config.site_dir = str(stage(self.site_dir, self.staging))

@@ -166,6 +166,15 @@ def test_a_site_folder_that_would_replace_a_source_is_refused_in_one_line(projec
     assert sources(project) == before
 
 
+def test_a_site_url_that_would_inject_markup_is_refused_by_plain_mkdocs_too(project):
+    before = built(project)
+    result = mkdocs(project, "build", SITE_URL='https://example.org/"><script>alert(1)</script>/')
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1 and "SITE_URL) may not contain quotes" in errors[0], result.stderr
+    assert tree(project / "site") == before
+
+
 def test_hidden_entries_of_the_site_folder_are_kept_as_mkdocs_keeps_them(project):
     """A guard for the staging: MkDocs leaves a site folder's hidden entries (a gh-pages checkout's .git) alone."""
     built(project)

@@ -48,8 +48,8 @@ class Head(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         self.in_title = tag == "title"
-        if tag == "meta" and "name" in attrs:
-            self.meta[attrs["name"]] = attrs.get("content", "")
+        if tag == "meta" and ("name" in attrs or "property" in attrs):
+            self.meta[attrs.get("name") or attrs["property"]] = attrs.get("content", "")
         if tag == "link" and attrs.get("rel") in ("canonical", "prev", "next", "icon"):
             self.links[attrs["rel"]] = attrs["href"]
         if tag == "a" and attrs.get("href"):
@@ -113,7 +113,7 @@ def test_offline_site_links_html_files_and_nothing_absolute(outputs):
             if outside(url) or not target.path:
                 continue
             assert not target.path.startswith("/"), (path, url)
-            assert target.path.endswith((".html", ".css", ".js", ".png", ".svg", ".ico")), (path, url)
+            assert target.path.endswith((".html", ".css", ".js", ".png", ".svg", ".ico", ".docx", ".epub")), (path, url)
             assert (path.parent / target.path).resolve().is_file(), (path, url)
 
 
@@ -166,3 +166,46 @@ def test_theme_files_no_page_loads_are_left_out_of_both_builds(outputs):
         shipped = [path.relative_to(outputs / site).as_posix() for path in (outputs / site).rglob("*")]
         assert "assets/javascripts/bundle" in " ".join(shipped)  # Material's own script stays
         assert not [path for path in shipped if "/lunr/" in path or "workers/search" in path or path.endswith(".map")]
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_every_page_has_a_description_and_sharing_cards(outputs):
+    for site in ("site", "site-offline"):
+        for page in html_pages(outputs / site):
+            found = head(page).meta
+            assert found.get("description"), page
+            assert found["og:description"] == found["twitter:description"] == found["description"], page
+            assert found["og:title"] and found["twitter:title"] == found["og:title"], page
+    home = head(outputs / "site" / "index.html").meta
+    assert home["og:url"] == SITE_URL and home["og:type"] == "website" and "目录共59篇，19篇有正文" in home["description"]
+
+
+def test_the_hosted_site_has_compressed_copies_of_its_text_files_and_the_offline_one_none(outputs):
+    import gzip
+
+    import brotli
+
+    for name in ("index.html", "speeches/05/index.html", "search/search_index.json"):
+        page = outputs / "site" / name
+        assert gzip.decompress(page.with_name(page.name + ".gz").read_bytes()) == page.read_bytes()
+        assert brotli.decompress(page.with_name(page.name + ".br").read_bytes()) == page.read_bytes()
+    assert not list((outputs / "site-offline").rglob("*.gz")) and not list((outputs / "site-offline").rglob("*.br"))
+
+
+def test_both_builds_carry_the_same_downloads_and_link_them_from_speech_and_home_pages(outputs, seed_compilation):
+    hosted, offline = outputs / "site" / "downloads", outputs / "site-offline" / "downloads"
+    names = sorted(p.name for p in hosted.iterdir() if p.suffix in (".docx", ".epub"))
+    assert names == sorted([f"{s.slug}.docx" for s in seed_compilation.speeches_with_text]
+                           + ["compilation.docx", "compilation.epub"])
+    for name in names:
+        assert (hosted / name).read_bytes() == (offline / name).read_bytes(), name
+    speech_page = head(outputs / "site-offline" / "speeches" / "05.html")
+    assert {"../downloads/05.docx", "../downloads/compilation.docx", "../downloads/compilation.epub"} <= set(
+        speech_page.anchors)
+    assert {"downloads/compilation.docx", "downloads/compilation.epub"} <= set(
+        head(outputs / "site-offline" / "index.html").anchors)
+    index = (outputs / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "downloads/" not in index and "全书 Word" not in index  # the links are not what search finds
