@@ -196,11 +196,11 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         if compilation is None:
             return context
         whole = compilation_downloads(compilation)
-        links = [{"path": d.path, "name": d.name, "label": label}
+        links = [{"href": d.href, "name": d.name, "label": label}
                  for d, label in ((whole["docx"], "全书 Word"), (whole["epub"], "全书 EPUB"))]
         if speech:
             own = speech_download(speech[1])
-            links.insert(0, {"path": own.path, "name": own.name, "label": "本篇 Word"})
+            links.insert(0, {"href": own.href, "name": own.name, "label": "本篇 Word"})
             page.meta.update(speech=speech[1].number, speech_title=speech[1].title, compilation=compilation.title)
             if self.hosted_url and not page.canonical_url:
                 page.meta["hosted_page"] = hosted_page_url(self.hosted_url, page.file.src_uri)

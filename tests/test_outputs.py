@@ -11,7 +11,7 @@ import sys
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -114,7 +114,7 @@ def test_offline_site_links_html_files_and_nothing_absolute(outputs):
                 continue
             assert not target.path.startswith("/"), (path, url)
             assert target.path.endswith((".html", ".css", ".js", ".png", ".svg", ".ico", ".docx", ".epub")), (path, url)
-            assert (path.parent / target.path).resolve().is_file(), (path, url)
+            assert (path.parent / unquote(target.path)).resolve().is_file(), (path, url)
 
 
 @pytest.mark.parametrize("build", ["site", "site-offline"])
@@ -196,16 +196,45 @@ def test_the_hosted_site_has_compressed_copies_of_its_text_files_and_the_offline
 
 
 def test_both_builds_carry_the_same_downloads_and_link_them_from_speech_and_home_pages(outputs, seed_compilation):
-    hosted, offline = outputs / "site" / "downloads", outputs / "site-offline" / "downloads"
-    names = sorted(p.name for p in hosted.iterdir() if p.suffix in (".docx", ".epub"))
-    assert names == sorted([f"{s.slug}.docx" for s in seed_compilation.speeches_with_text]
-                           + ["compilation.docx", "compilation.epub"])
-    for name in names:
-        assert (hosted / name).read_bytes() == (offline / name).read_bytes(), name
-    speech_page = head(outputs / "site-offline" / "speeches" / "05.html")
-    assert {"../downloads/05.docx", "../downloads/compilation.docx", "../downloads/compilation.epub"} <= set(
-        speech_page.anchors)
-    assert {"downloads/compilation.docx", "downloads/compilation.epub"} <= set(
-        head(outputs / "site-offline" / "index.html").anchors)
+    from urllib.parse import unquote
+
+    from speechsite.downloads.site_files import compilation_downloads, speech_download
+
+    whole = compilation_downloads(seed_compilation)
+    expected = [speech_download(s) for s in seed_compilation.speeches_with_text] + [whole["docx"], whole["epub"]]
+    assert sorted(p.name for p in (outputs / "site" / "downloads").iterdir() if p.suffix in (".docx", ".epub")) == \
+        sorted(d.name for d in expected)
+    assert speech_download(seed_compilation.speeches[4]).name == "第5篇 在全国体育局长会议上的讲话.docx"
+    for download in expected:
+        assert (outputs / "site" / download.path).read_bytes() == (outputs / "site-offline" / download.path).read_bytes()
+    speech_links = {unquote(a) for a in head(outputs / "site-offline" / "speeches" / "05.html").anchors}
+    assert {f"../{d.path}" for d in (speech_download(seed_compilation.speeches[4]), *whole.values())} <= speech_links
+    assert {d.path for d in whole.values()} <= {unquote(a) for a in head(outputs / "site-offline" / "index.html").anchors}
     index = (outputs / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "downloads/" not in index and "全书 Word" not in index  # the links are not what search finds
+
+
+def page_paragraphs(page: Path) -> list[str]:
+    """A speech page's paragraphs and headings as a reader sees them, without the ¶ permalinks."""
+    from test_build import ArticleText
+
+    parser = ArticleText()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return [text.removesuffix("¶") for text in parser.paragraphs.values()]
+
+
+def test_the_word_and_epub_chapters_say_what_the_pages_say(outputs, seed_compilation):
+    from speechsite.downloads import docx_chapter_texts, epub_chapter_texts
+
+    from speechsite.downloads.site_files import compilation_downloads, speech_download
+
+    files = {kind: outputs / "site" / d.path for kind, d in compilation_downloads(seed_compilation).items()}
+    book = epub_chapter_texts(files["epub"].read_bytes())
+    whole = docx_chapter_texts(files["docx"].read_bytes())
+    for speech in seed_compilation.speeches_with_text:
+        shown = page_paragraphs(outputs / "site" / "speeches" / speech.slug / "index.html")
+        assert len(shown) == len(speech.paragraphs) > 0
+        assert book[speech.slug] == shown, speech.number
+        assert whole[speech.slug] == shown, speech.number
+        own = outputs / "site" / speech_download(speech).path
+        assert docx_chapter_texts(own.read_bytes())[speech.slug] == shown

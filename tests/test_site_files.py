@@ -4,6 +4,7 @@ again, an edited speech makes its own .docx and the whole compilation's files ag
 from __future__ import annotations
 
 import copy
+from urllib.parse import unquote
 
 import pytest
 
@@ -29,7 +30,7 @@ def test_every_speech_with_text_and_the_whole_compilation_have_a_file(seed_compi
     whole = compilation_downloads(seed_compilation)
     assert set(files) == {speech_download(s).path for s in seed_compilation.speeches_with_text} | {
         whole["docx"].path, whole["epub"].path}
-    assert speech_download(seed_compilation.speeches[4]).name.startswith("第5篇 ")
+    assert speech_download(seed_compilation.speeches[4]).path == "downloads/第5篇 在全国体育局长会议上的讲话.docx"
     assert all(data[:2] == b"PK" for data in files.values())
 
 
@@ -64,3 +65,11 @@ def test_a_damaged_cache_entry_is_made_again(seed_compilation, tmp_path, made):
     made.clear()
     files = download_files(seed_compilation, None, tmp_path)
     assert all(data[:2] == b"PK" for data in files.values())
+
+
+def test_a_title_with_path_or_address_characters_is_still_one_file_and_one_link(seed_compilation):
+    speech = copy.deepcopy(seed_compilation.speeches[0])
+    speech.title = "关于50%的目标/任务#1：问与答?" + "很长" * 50
+    download = speech_download(speech)
+    assert download.path.count("/") == 1 and "?" not in download.name and len(download.name.encode()) < 255
+    assert "#" not in download.href and "%25" in download.href and unquote(download.href) == download.path

@@ -14,6 +14,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from ..model import BackMatter, Compilation, Paragraph, Speech
 from ..reproducible import source_date_epoch
@@ -26,22 +27,29 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 @dataclass(frozen=True)
 class Download:
     path: str
-    """Site-relative path of the file, e.g. ``downloads/01.docx``."""
-    name: str
-    """The name a reader's browser saves it under (the ``download`` attribute): title and kind in Chinese."""
+    """Site-relative path of the file, named for what it is, e.g. ``downloads/第5篇 在全国体育局长会议上的讲话.docx``:
+    a browser saves a file opened from disk under this name (it ignores the ``download`` attribute there)."""
+
+    @property
+    def name(self) -> str:
+        """The name the reader's browser saves it under."""
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def href(self) -> str:
+        """The path as a link: percent-encoded, so that a title with # or % in it stays one address."""
+        return quote(self.path)
 
 
 def speech_download(speech: Speech) -> Download:
     folder = f"{speech.collection}/downloads" if speech.collection else "downloads"
-    return Download(f"{folder}/{speech.slug}.docx", f"第{speech.number}篇 {_file_name(speech.title)}.docx")
+    return Download(f"{folder}/第{speech.number}篇 {_file_name(speech.title)}.docx")
 
 
 def compilation_downloads(compilation: Compilation) -> dict[str, Download]:
     """The whole compilation's files, by kind: ``docx`` and ``epub``."""
     folder = compilation.page_path("downloads")
-    name = _file_name(compilation.title)
-    return {kind: Download(f"{folder}/{compilation.slug or 'compilation'}.{kind}", f"{name}.{kind}")
-            for kind in ("docx", "epub")}
+    return {kind: Download(f"{folder}/{_file_name(compilation.title)}.{kind}") for kind in ("docx", "epub")}
 
 
 def download_files(compilation: Compilation, site_url: str | None, cache_dir: Path | None) -> dict[str, bytes]:
@@ -116,6 +124,7 @@ def _store(path: Path, data: bytes) -> None:
 
 
 def _file_name(title: str) -> str:
-    """A title usable as a file name on every system: no path or reserved characters, at most 60 characters."""
+    """A title usable as a file name on every system: no path or reserved characters, at most 60 characters (180
+    bytes in UTF-8, within the 255 that file systems allow)."""
     cleaned = "".join("_" if c in '\\/:*?"<>|' or ord(c) < 32 else c for c in title).strip(" .")
     return cleaned[:60] or "讲话"
