@@ -1,5 +1,6 @@
 """Accessibility: axe-core (axe-playwright-python, run in Debian's Chromium) finds no serious or critical
-violation on the home page, a speech page and the 404 page of the hosted site, nor on the offline home page."""
+violation on the home page, a speech page and the 404 page of the hosted site, in light and dark, nor on the
+offline home page."""
 
 from __future__ import annotations
 
@@ -19,6 +20,14 @@ def violations(page) -> list[str]:
 @pytest.mark.parametrize("path", ["", "speeches/05/", "speeches/99/"], ids=["home", "speech", "404"])
 def test_hosted_pages_have_no_serious_violations(browser_page, hosted_url, path):
     browser_page.goto(hosted_url + path, wait_until="networkidle")
+    assert violations(browser_page) == []
+
+
+@pytest.mark.parametrize("path", ["", "speeches/06/"], ids=["home", "speech"])
+def test_dark_pages_have_no_serious_violations(browser_page, hosted_url, path):
+    browser_page.emulate_media(color_scheme="dark")  # the palette follows the system: Material's slate scheme
+    browser_page.goto(hosted_url + path, wait_until="networkidle")
+    assert browser_page.locator("body").get_attribute("data-md-color-scheme") == "slate"
     assert violations(browser_page) == []
 
 
