@@ -22,6 +22,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.utils import CountHandler, write_file
 
 from .downloads.site_files import compilation_downloads, download_files, speech_download
@@ -190,7 +191,10 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         return markdown
 
     def on_page_context(self, context, page, config, nav):
-        """What main.html prints beyond Material: the download links, and on a speech page what a copy cites."""
+        """What main.html prints beyond Material: the download links, and on a speech page what a copy cites; on a
+        site of several compilations, a navigation of the page's own compilation only."""
+        if len(self.compilations) > 1:
+            context["nav"] = own_compilation_nav(nav, page)
         speech = self.speech_pages.get(page.file.src_uri)
         compilation = speech[0] if speech else self.home_pages.get(page.file.src_uri)
         if compilation is None:
@@ -319,6 +323,14 @@ def site_nav(compilations: list[Compilation], pages: dict[str, str]) -> list:
     else:
         nav = [{"首页": "index.md"}] + [{_nav_title(c.title): compilation_nav(c, pages)} for c in compilations]
     return nav + [{"标签": "tags.md"}]
+
+
+def own_compilation_nav(nav: Navigation, page) -> Navigation:
+    """The site's navigation as one page shows it: the pages outside any compilation (首页, 标签) and the section of
+    the page's own compilation, never the list of all compilations, which would make every page grow with the
+    archive (the home page lists them). The items are the site's own objects, so links and states are unchanged."""
+    own = page.ancestors[-1] if page.ancestors else None
+    return Navigation([item for item in nav.items if not item.is_section or item is own], nav.pages)
 
 
 def compilation_nav(compilation: Compilation, pages: dict[str, str]) -> list:

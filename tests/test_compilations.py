@@ -77,3 +77,6 @@ def test_two_compilations_make_one_site_with_two_collections(tmp_path, seed_path
     assert (out / "site" / "000-6daea81426b11c94" / "speeches" / "19" / "index.html").exists()
     assert (out / "site" / "second" / "speeches" / "12" / "index.html").exists()
     assert (out / "off" / "second" / "stats.html").exists()
+    page = (out / "site" / "second" / "speeches" / "12" / "index.html").read_text(encoding="utf-8")
+    assert "000-6daea81426b11c94" not in page and "2020年12月份" not in page  # no other compilation in its navigation
+    assert 'href="../11/"' in page and 'href="../../.."' in page  # its own speeches, and the archive's home
