@@ -1,10 +1,13 @@
-"""Stage 3, junk: set aside lines the scraping site added (advertisements, navigation, recommendation headers)."""
+"""Stage 3, junk: set aside lines the scraping site added (advertisements, navigation, recommendation headers), and
+the lines an editor marked with [[junk]] pins."""
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 
-from .model import Overrides, Removed, SourceLine
+from .errors import InputError
+from .model import Overrides, Removed, SourceLine, TextPin
 
 PHONE_NUMBER = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
 AD_WORDS = re.compile(r"代写|代做|微信|QQ|联系电话|咨询电话|客服|加盟|同微信")
@@ -23,18 +26,50 @@ def junk_reason(text: str) -> str | None:
     return None
 
 
+class JunkPins:
+    """The [[junk]] pins by their words. A line is looked up once per distinct length of words, not compared with
+    every pin: with thousands of pins that comparison made the split quadratic."""
+
+    def __init__(self, pins: list[TextPin]):
+        self.by_words = {pin.starts_with: pin for pin in pins}
+        self.lengths = sorted({len(words) for words in self.by_words})
+
+    def matching(self, text: str) -> list[TextPin]:
+        """The pins whose words start ``text``, shortest first."""
+        return [self.by_words[text[:length]] for length in self.lengths
+                if length <= len(text) and text[:length] in self.by_words]
+
+
 def split_junk(lines: list[SourceLine], overrides: Overrides) -> tuple[list[SourceLine], list[Removed]]:
-    """Return the lines with junk replaced by blanks (so blank-line runs stay measurable), and the removed lines."""
+    """Return the lines with junk replaced by blanks (so blank-line runs stay measurable), and the removed lines.
+    A line a [[junk]] pin matches is removed with the reason of the longest pin that matches it."""
+    pins = JunkPins(overrides.junk)
+    pinned_lines: dict[str, list[int]] = defaultdict(list)
     kept, removed = [], []
     for line in lines:
         text = line.text.strip()
-        reason = junk_reason(text) if text else None
-        for pin in overrides.junk:
-            if text.startswith(pin.starts_with):
-                reason = "override: " + (pin.reason or "marked as junk by the editor")
+        matching = pins.matching(text) if text else []
+        for pin in matching:
+            pinned_lines[pin.starts_with].append(line.number)
+        reason = ("override: " + (matching[-1].reason or "marked as junk by the editor") if matching
+                  else junk_reason(text) if text else None)
         if reason:
             removed.append(Removed(line.number, line.text, reason))
             kept.append(SourceLine(line.number, ""))
         else:
             kept.append(line)
+    _check_pin_counts(overrides, pinned_lines)
     return kept, removed
+
+
+def _check_pin_counts(overrides: Overrides, pinned_lines: dict[str, list[int]]) -> None:
+    """Each [[junk]] pin must match as many lines as it says (one unless count = N): a pin that silently removed
+    dozens of body lines would lose text."""
+    for pin in overrides.junk:
+        matched = pinned_lines.get(pin.starts_with, [])
+        if len(matched) != pin.count:
+            lines = ", ".join(map(str, matched[:5])) + (", …" if len(matched) > 5 else "")
+            found = f"matches {len(matched)} lines after the TOC" + (f" ({lines})" if matched else "")
+            hint = "; add words, or say count = N" if matched else ""
+            raise InputError(f"[[junk]] starts_with = \"{pin.starts_with}\" {found}, not {pin.count}{hint}",
+                             overrides.path)

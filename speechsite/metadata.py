@@ -34,8 +34,9 @@ UNKNOWN_KIND = "其他"
 """Kind when neither the title nor the text tells."""
 SALUTATION = re.compile(r"^(同志们|各位|尊敬的|亲爱的|女士们|朋友们)")
 CLOSING = re.compile(r"(谢谢大家|谢谢各位|我就讲这么多|我就讲这些)[。!！]?$")
-# Trailing notes in a title that are not part of its wording: （摘要）, (全文), spaces.
-TITLE_NOTE = re.compile(r"[\s(（][^()（）]*[)）]\s*$|\s+$")
+# A note at the end of a title that is not part of its wording: （摘要）, (全文). It starts at a bracket, not at any
+# white space: tried from every space of a long run, a match to the end of the title was quadratic.
+TITLE_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
 
 LEVELS = ("全国", "省", "市", "州", "县", "区", "旗", "镇", "乡", "村")
 """Administrative levels, highest first."""
@@ -121,7 +122,7 @@ def speech_metadata(speech: Speech, words: SpeechWords | None = None) -> SpeechM
 
 def speech_kind(speech: Speech) -> tuple[str, str]:
     """The kind of text and where it was read: ``(kind, "title" | "text" | "none")``."""
-    title = TITLE_NOTE.sub("", speech.title)
+    title = TITLE_NOTE.sub("", speech.title.strip()).rstrip()
     for kind in KINDS:
         if title.endswith(kind):
             return KIND_SPELLINGS.get(kind, kind), "title"

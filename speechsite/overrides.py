@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 
 from .errors import InputError
 from .model import Overrides, TextPin
+from .parse import TITLE_MAX_CHARS
 from .read import read_regular_file
 
 KNOWN_TABLES = {"boundary", "join", "title", "junk"}
@@ -23,7 +25,7 @@ OVERRIDES_LIMIT = 2**20
 def load_overrides(seed: Path) -> Overrides:
     """Read the override file of a seed, or return empty overrides when it has none."""
     path = override_path(seed)
-    if not path.exists():
+    if not os.path.exists(path):  # False, not an error, for a name too long to exist (a 255-byte seed name + .toml)
         return Overrides()
     data = read_regular_file(path, OVERRIDES_LIMIT, "an override file")
     try:
@@ -44,6 +46,9 @@ def load_overrides(seed: Path) -> Overrides:
     for item in _entries(tables, "title", path):
         if not isinstance(item.get("speech"), int) or not isinstance(item.get("title"), str) or not item["title"].strip():
             raise InputError("each [[title]] needs speech = <TOC number> and title = \"…\"", path)
+        if len(item["title"].strip()) > TITLE_MAX_CHARS:  # it would be repeated in the navigation of every page
+            raise InputError(f"[[title]] of speech {item['speech']} has {len(item['title'].strip()):,} characters, "
+                             f"too many for a title (at most {TITLE_MAX_CHARS})", path)
         overrides.titles[item["speech"]] = item["title"].strip()
     return overrides
 

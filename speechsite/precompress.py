@@ -21,7 +21,8 @@ MIN_BYTES = 256
 
 def precompress(site_dir: Path) -> int:
     """Write ``.gz`` and ``.br`` beside every text file of site_dir that shrinks by compressing; return how many
-    files got copies. Copies that would not be smaller than the file are left out: a host then sends the file."""
+    files got copies. Copies that would not be smaller than the file are left out (a host then sends the file), and
+    a compressed file the site already has is kept."""
     compressed = 0
     for path in sorted(site_dir.rglob("*")):
         if path.suffix not in TEXT_SUFFIXES or not path.is_file() or path.is_symlink():
@@ -32,7 +33,8 @@ def precompress(site_dir: Path) -> int:
         copies = {".gz": gzip.compress(data, compresslevel=9, mtime=0),
                   ".br": brotli.compress(data, mode=brotli.MODE_TEXT, quality=BROTLI_QUALITY)}
         for suffix, packed in copies.items():
-            if len(packed) < len(data):
-                path.with_name(path.name + suffix).write_bytes(packed)
+            copy = path.with_name(path.name + suffix)
+            if len(packed) < len(data) and not copy.exists():  # sitemap.xml.gz is the site's own, dated
+                copy.write_bytes(packed)
         compressed += 1
     return compressed

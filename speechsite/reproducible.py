@@ -16,6 +16,9 @@ from .errors import InputError
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 """The earliest time a zip entry can carry; used when SOURCE_DATE_EPOCH is unset (or earlier)."""
+OFFLINE_ZIP_SUFFIX = "-offline.zip"
+NAME_MAX_BYTES = 255
+"""The longest file name Linux file systems (ext4, XFS, Btrfs, tmpfs) take, in bytes."""
 
 
 def source_date_epoch() -> int | None:
@@ -42,6 +45,15 @@ def gzip_sitemap(site_dir: Path) -> None:
     with open(site_dir / "sitemap.xml.gz", "wb") as raw, gzip.GzipFile(
             filename="sitemap.xml", mode="wb", fileobj=raw, mtime=source_date_epoch() or 0) as compressed:
         compressed.write(sitemap.read_bytes())
+
+
+def offline_zip_name(seed: Path) -> str:
+    """``<seed>-offline.zip``, the seed's name cut short when the whole would not fit in a file name: 82 Chinese
+    characters are 246 bytes, which a seed name may have, but not with the suffix."""
+    stem = seed.stem
+    while len(os.fsencode(stem + OFFLINE_ZIP_SUFFIX)) > NAME_MAX_BYTES:
+        stem = stem[:-1]
+    return stem + OFFLINE_ZIP_SUFFIX
 
 
 def zip_folder(folder: Path, zip_path: Path, root: str) -> None:

@@ -1,16 +1,18 @@
 """Stage 7, write: render the Markdown pages of a compilation through the Jinja2 templates in ``templates/pages``.
 
 Templates hold presentation; every piece of source text passes through one of two escapes on its way in:
-``html`` for raw HTML blocks (paragraphs), ``md`` for Markdown inline text (headings, link text).
+``html`` for raw HTML (attributes, long paragraphs), ``md`` for Markdown inline text (paragraphs, headings, links).
 """
 
 from __future__ import annotations
 
+import math
 import posixpath
 import re
 from pathlib import Path
 
 import jinja2
+import yaml
 from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
@@ -29,6 +31,7 @@ GREETING = re.compile(r"[^。！？!?]{0,20}[好们][。！!]?")
 """A sentence that greets the audience (大家好。, 同志们、朋友们!, 女士们、先生们:) rather than opens the speech."""
 TAGGED_PLACES = 5
 LONG_PARAGRAPH = 20_000
+"""Characters beyond which a paragraph is raw HTML (see ``is_long``), cut into blocks (see ``marked_paragraph``)."""
 LONG_PARAGRAPH_BLOCK = 5_000
 DAMAGE_KINDS = {"damaged_date": "日期缺字", "unbalanced_quotes": "引号不全", "vanished_quoted_word": "引号内文字缺失",
                 "truncated_word": "词语截断", "truncated_sentence": "句子截断", "unterminated": "段末无句号"}
@@ -47,6 +50,21 @@ def markdown_text(text: str) -> Markup:
     return escape(MARKDOWN_SPECIALS.sub(r"\\\1", text))
 
 
+def yaml_value(value: str | list[str]) -> Markup:
+    """A value for one line of YAML front matter. Not Jinja's ``tojson``: it writes characters beyond U+FFFF as
+    surrogate pairs (``\\ud842\\udfb7``), which YAML rejects, and MkDocs then shows the front matter as text."""
+    plain = [str(item) for item in value] if isinstance(value, list) else str(value)  # SafeDumper refuses Markup
+    return Markup(yaml.safe_dump(plain, allow_unicode=True, default_style='"', default_flow_style=True,
+                                 width=math.inf).rstrip("\n"))
+
+
+def is_long(paragraph: Paragraph) -> bool:
+    """Whether a paragraph is written as raw HTML, not as Markdown. Python-Markdown copies the rest of the page after
+    every raw HTML block (quadratic in many paragraphs) and a Markdown paragraph once per escape or tag in it
+    (quadratic in one long paragraph); paragraphs this long are at most one per LONG_PARAGRAPH characters."""
+    return len(paragraph.text) > LONG_PARAGRAPH
+
+
 def description(speech: Speech) -> str:
     """The speech's opening sentence, for its meta description: its first sentence of prose, passing over the
     salutation (同志们:, 尊敬的…: — it ends in a colon) and greetings (大家好。), which say nothing about it."""
@@ -59,9 +77,9 @@ def description(speech: Speech) -> str:
 
 def marked_paragraph(paragraph: Paragraph, spans: list[tuple[int, int]], note_links: dict[str, str] | None = None,
                      ) -> Markup:
-    """Paragraph text as HTML, with the given (start, end) spans wrapped in <mark class="shared-passage">, and each
-    note marker that is a key of ``note_links`` (〔1〕 → its URL on the notes page, or ``#p40`` under the speech) a link
-    to its note.
+    """Paragraph text as Markdown inline text (as raw HTML when ``is_long``), with the given (start, end) spans
+    wrapped in <mark class="shared-passage">, and each note marker that is a key of ``note_links`` (〔1〕 → its URL on
+    the notes page, or ``#p40`` under the speech) a link to its note.
 
     A paragraph longer than LONG_PARAGRAPH characters is cut into blocks of LONG_PARAGRAPH_BLOCK characters that
     the browser lays out only when they scroll into view (content-visibility in speechsite.css): a single
@@ -71,19 +89,21 @@ def marked_paragraph(paragraph: Paragraph, spans: list[tuple[int, int]], note_li
     references = [(found.start(), found.end(), note_links[found.group()])
                   for found in NOTE_MARKER.finditer(text) if found.group() in note_links
                   and note_links[found.group()] != f"#{paragraph.anchor}"] if note_links else []  # no note links to itself
-    block = LONG_PARAGRAPH_BLOCK if len(text) > LONG_PARAGRAPH else max(len(text), 1)
+    long = is_long(paragraph)
+    text_escape = html_text if long else markdown_text
+    block = LONG_PARAGRAPH_BLOCK if long else max(len(text), 1)
     cuts = sorted({0, len(text), *(offset for span in spans for offset in span),
                    *(offset for start, end, _ in references for offset in (start, end)), *range(0, len(text), block)})
     blocks: dict[int, list[Markup]] = {}
     for start, end in zip(cuts, cuts[1:]):
-        piece = escape(text[start:end])
+        piece = text_escape(text[start:end])
         link = next((href for first, last, href in references if first <= start and end <= last), None)
         if link is not None:
             piece = Markup('<a class="note-ref" href="{}">{}</a>').format(link, piece)
         if any(first <= start and end <= last for first, last in spans):
             piece = Markup('<mark class="shared-passage">') + piece + Markup("</mark>")
         blocks.setdefault(start // block, []).append(piece)
-    if len(text) <= LONG_PARAGRAPH:
+    if not long:
         return Markup("").join(blocks.get(0, []))
     return Markup("").join(Markup('<span class="paragraph-block">') + Markup("").join(pieces) + Markup("</span>")
                            for _, pieces in sorted(blocks.items()))
@@ -144,6 +164,8 @@ class PageWriter:
         self.env.filters["passage_targets"] = passage_targets
         self.env.filters["level_label"] = LEVEL_LABELS.get
         self.env.filters["damage_kind"] = lambda kind: DAMAGE_KINDS.get(kind, kind)
+        self.env.filters["yaml"] = yaml_value
+        self.env.tests["long"] = is_long
 
     def render(self, compilation: Compilation, use_directory_urls: bool = True) -> dict[str, str]:
         """Return {docs-relative path: Markdown} for every generated page of one compilation: its TOC page, each

@@ -26,6 +26,11 @@ def test_kind_is_read_from_the_title_ending(title, kind):
     assert speech_kind(speech(title)) == (kind, "title")
 
 
+@pytest.mark.parametrize("title", ["在大会上的讲话 （摘要）", "在大会上的讲话(全文)  ", "在" + " " * 100_000 + "大会上的讲话"])
+def test_kind_is_read_past_a_note_and_white_space(title):
+    assert speech_kind(speech(title)) == ("讲话", "title")
+
+
 def test_a_title_without_kind_falls_back_to_the_text_then_to_other():
     title = "总结过去,汲取经验教训 期待未来,创造新的辉煌"
     assert speech_kind(speech(title, "同志们：", "今年工作取得新成效。")) == ("讲话", "text")

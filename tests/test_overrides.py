@@ -6,6 +6,7 @@ import pytest
 
 from speechsite.errors import InputError
 from speechsite.overrides import load_overrides
+from speechsite.parse import TITLE_MAX_CHARS
 from speechsite.pipeline import build_compilation
 
 SOURCE = "汇编(2篇)\n\n1。甲会议讲话\n\n2。乙会议讲话\n\n\n同志们:\n\n本文来源:内部资料\n\n甲会议开得好。\n\n本文来源:内部资料\n\n\n同志们:\n\n乙会议开得好。\n"
@@ -45,3 +46,17 @@ def test_a_junk_pin_matching_more_lines_than_it_says_is_an_error(tmp_path):
     seed.with_suffix(".toml").write_text('[[junk]]\nstarts_with = "本文来源"\ncount = 2\n', encoding="utf-8")
     removed = [r for r in build_compilation(seed).removed if r.reason.startswith("override")]
     assert len(removed) == 2
+
+
+def test_a_title_too_long_to_be_one_is_refused(tmp_path):
+    """Every page's navigation lists the titles: a title of 100,000 characters made each page that much larger."""
+    seed = with_overrides(tmp_path, f'[[title]]\nspeech = 2\ntitle = "{"长" * (TITLE_MAX_CHARS + 1)}"\n')
+    with pytest.raises(InputError, match=f"201 characters, too many for a title \\(at most {TITLE_MAX_CHARS}\\)"):
+        load_overrides(seed)
+
+
+def test_a_seed_whose_override_name_would_be_too_long_has_no_overrides(tmp_path):
+    seed = tmp_path / ("讲" * 83 + "xx.txt")  # 255 bytes: with .toml instead of .txt, one too many for a name
+    seed.write_text(SOURCE, encoding="utf-8")
+    assert load_overrides(seed).junk == []
+    assert len(build_compilation(seed).speeches_with_text) == 2

@@ -45,3 +45,10 @@ def test_the_gzip_copy_carries_no_time_and_no_name_so_every_build_writes_the_sam
     first = (tmp_path / "index.html.br").read_bytes()
     precompress(tmp_path)
     assert (tmp_path / "index.html.br").read_bytes() == first and page.read_bytes() == PAGE
+
+
+def test_a_compressed_file_the_site_already_has_is_kept(tmp_path):
+    write(tmp_path / "sitemap.xml", PAGE)
+    own = write(tmp_path / "sitemap.xml.gz", gzip.compress(PAGE, mtime=1600000000))
+    precompress(tmp_path)
+    assert own.read_bytes() == gzip.compress(PAGE, mtime=1600000000)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from speechsite.errors import InputError
-from speechsite.reproducible import gzip_sitemap, source_date, zip_folder
+from speechsite.reproducible import NAME_MAX_BYTES, gzip_sitemap, offline_zip_name, source_date, zip_folder
 
 EPOCH = 1609459200  # 2021-01-01 00:00:00 UTC
 
@@ -108,3 +108,10 @@ def test_a_malformed_source_date_epoch_is_one_line_at_the_command_line(project_d
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "error: SOURCE_DATE_EPOCH='yesterday' is not a number of seconds; unset it or give e.g. 1609459200"]
+
+
+@pytest.mark.parametrize("characters", [80, 82, 84])
+def test_the_zip_name_fits_in_a_file_name_whatever_the_seed_name(characters):
+    name = offline_zip_name(Path("seeds") / ("讲" * characters + ".txt"))
+    assert len(name.encode()) <= NAME_MAX_BYTES and name.endswith("讲-offline.zip")
+    assert offline_zip_name(Path("seeds/000_6daea81426b11c94.txt")) == "000_6daea81426b11c94-offline.zip"

@@ -1,15 +1,19 @@
 """Page writing: text reaches the page literally, whatever Markdown, HTML or Jinja syntax it contains; each speech
 is described by its opening sentence."""
 
+import os
 import re
+import subprocess
+import sys
 
 import markdown
 import pytest
 import yaml
+from mkdocs.utils.meta import get_data
 
-from conftest import PROJECT_DIR
+from conftest import PROJECT_DIR, write_compilation
 from speechsite.model import Compilation, Paragraph, Speech, TocEntry
-from speechsite.write import DESCRIPTION_LENGTH, PageWriter, description, html_text, markdown_text
+from speechsite.write import DESCRIPTION_LENGTH, LONG_PARAGRAPH, PageWriter, description, html_text, markdown_text
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -102,6 +106,43 @@ def test_description_front_matter_is_valid_yaml_escaped_for_the_attribute(tmp_pa
     front, body = re.match(r"---\n(.*?\n)---\n(.*)", page, flags=re.S).groups()
     assert yaml.safe_load(front) == {"description": str(html_text(description(speech)))}
     assert body.startswith("# 标题")
+
+
+@pytest.mark.parametrize("text", ["今天𠮷野家开业", "大家好😀，我们开会", "\x85\x9f\ufeff\ufffe 控制字符"])
+def test_description_beyond_the_basic_plane_is_front_matter_mkdocs_reads(tmp_path, text):
+    speech = speech_of(f"{text}。")
+    compilation = Compilation(tmp_path / "c.txt", "汇编", [speech], [], [])
+    page = PageWriter(PROJECT_DIR / "templates" / "pages").render(compilation)["speeches/01.md"]
+    body, meta = get_data(page)  # as MkDocs reads a page: bad YAML would leave the front matter in the text
+    assert meta == {"description": str(html_text(description(speech)))}
+    assert body.startswith("# 标题")
+
+
+def test_a_built_page_with_an_astral_character_has_its_description_and_tags(tmp_path):
+    seed = write_compilation(tmp_path, "汇编\n\n1。在全市大会上的讲话\n\n同志们：\n\n今天𠮷祥的日子😀我们开会。\n")
+    site = tmp_path / "site"
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)], cwd=PROJECT_DIR,
+                            capture_output=True, text=True, env=os.environ | {"SPEECHSITE_SEEDS": str(seed)})
+    assert result.returncode == 0, result.stderr
+    html = (site / "speeches" / "01" / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="description" content="今天𠮷祥的日子😀我们开会。">' in html
+    article = html[html.index("<article"):html.index("</article>")]
+    assert "description:" not in article and 'class="md-tag' in article
+
+
+def test_paragraphs_are_markdown_with_their_anchor_in_attr_list_and_render_as_before():
+    """Python-Markdown copies the rest of the page after each raw HTML block: a paragraph is a Markdown block."""
+    texts = [*HOSTILE, "长" * (LONG_PARAGRAPH + 1)]
+    speech = speech_of(*texts)
+    page = PageWriter(PROJECT_DIR / "templates" / "pages").render(Compilation(PROJECT_DIR / "c.txt", "汇编", [speech],
+                                                                              [], []))["speeches/01.md"]
+    raw_paragraphs = re.findall(r'^<p id="(p\d+)">', page, flags=re.M)
+    assert raw_paragraphs == [f"p{len(texts)}"]  # only the long one, which Markdown's inline parser would not afford
+    html = render(page.split("---\n", 2)[2])
+    for number, text in enumerate(texts, start=1):
+        shown = re.search(rf'<p id="p{number}">(.*?)<a class="headerlink" href="#p{number}" title="第1篇第{number}段" '
+                          rf'aria-label="第1篇第{number}段的链接">¶</a></p>', html, flags=re.S)
+        assert shown and visible_text(shown.group(1))[0] == text, number
 
 
 def test_description_passes_over_every_kind_of_greeting():
