@@ -22,7 +22,7 @@ from .site_url import checked_site_url
 from .output_paths import check_outputs, staging_folder, swap_in
 from .parallel import ChildFailed, alongside
 from .pipeline import build_compilation, decision_report
-from .reproducible import source_date_epoch, zip_folder
+from .reproducible import offline_zip_name, source_date_epoch, zip_folder
 from .typography import CONTROL_CHARACTERS
 from .write import speech_path
 
@@ -69,7 +69,7 @@ def build(seeds: list[Path], site_dir: Path, offline_dir: Path, dist_dir: Path, 
     site_url = checked_site_url(site_url)
     _refuse_symlink_loops([*seeds, site_dir, offline_dir, dist_dir])
     site_dir, offline_dir = site_dir.resolve(), offline_dir.resolve()
-    zip_path = dist_dir.resolve() / f"{seeds[0].stem}-offline.zip"
+    zip_path = dist_dir.resolve() / offline_zip_name(seeds[0])
     check_outputs(PROJECT_DIR, seeds, site_dir, offline_dir, zip_path)  # before anything is read, staged or replaced
     compilations = [build_compilation(seed, verbatim) for seed in seeds]
     for compilation in compilations:

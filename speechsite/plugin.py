@@ -270,8 +270,8 @@ while serving runs the pipeline again only for a seed or override file that chan
 
 
 def _cached_compilation(seed: Path, verbatim: bool) -> Compilation:
-    def stamp(path: Path):
-        return (path.stat().st_size, path.stat().st_mtime_ns) if path.exists() else None
+    def stamp(path: Path):  # os.path.exists: a name too long to exist is absent, not an error
+        return (path.stat().st_size, path.stat().st_mtime_ns) if os.path.exists(path) else None
 
     key = (seed.resolve(), stamp(seed), stamp(override_path(seed)), verbatim)
     if key not in _COMPILATIONS:

@@ -34,7 +34,8 @@ LONG_PARAGRAPH = 20_000
 """Characters beyond which a paragraph is raw HTML (see ``is_long``), cut into blocks (see ``marked_paragraph``)."""
 LONG_PARAGRAPH_BLOCK = 5_000
 DAMAGE_KINDS = {"damaged_date": "日期缺字", "unbalanced_quotes": "引号不全", "vanished_quoted_word": "引号内文字缺失",
-                "truncated_word": "词语截断", "truncated_sentence": "句子截断", "unterminated": "段末无句号"}
+                "truncated_word": "词语截断", "truncated_sentence": "句子截断", "unterminated": "段末无句号",
+                "control_characters": "控制字符"}
 """Chinese names of the damage kinds (damage.py), for the editors' page."""
 DESCRIPTION_LENGTH = 120
 """Longest meta description, in characters; longer opening sentences are cut and end in an ellipsis."""

@@ -106,7 +106,7 @@ def test_pages_and_search_index_hold_no_control_character(project_dir, tmp_path)
     for path in written:
         assert not CONTROL_CHARACTER.search(path.read_text(encoding="utf-8")), path
     damage = (tmp_path / "site" / "damage" / "index.html").read_text(encoding="utf-8")
-    assert damage.count("U+001B") == 2 and "U+0007" in damage and "U+007F" in damage
+    assert damage.count("U+001B") == 2 and "U+0007" in damage and "U+007F" in damage and "控制字符" in damage
 
 
 @pytest.mark.parametrize("url, problem", [
@@ -284,3 +284,13 @@ def test_inspect_into_a_pipe_closed_early_ends_quietly(project_dir):
     shell = f"{sys.executable} {project_dir / 'build.py'} inspect --json | head -c 1"
     result = subprocess.run(["bash", "-o", "pipefail", "-c", shell], cwd=project_dir, capture_output=True, text=True)
     assert result.returncode == 0 and result.stderr == "" and result.stdout == "{"
+
+
+@pytest.mark.parametrize("stem", ["讲" * 82, "a" * 251], ids=["82 Chinese characters", "255 bytes"])
+def test_a_seed_with_a_name_as_long_as_the_file_system_allows_builds(project_dir, seed_path, tmp_path, stem):
+    seed = tmp_path / f"{stem}.txt"
+    seed.write_bytes(seed_path.read_bytes())
+    result = run(project_dir, seed, *output_dirs(tmp_path))
+    assert result.returncode == 0, result.stderr
+    zip_file, = (tmp_path / "dist").glob("*-offline.zip")
+    assert len(zip_file.name.encode()) <= 255 and zip_file.name.startswith(stem[:20])
