@@ -7,7 +7,8 @@ ratio between them, which for a linear cost is the ratio of the sizes. Each case
   the downloads and the zip, imports included: minutes);
 - spaces: a title line, a TOC entry and a body line each with a run of 10,000 and of 100,000 spaces (ratio 10),
   and an override [[title]] with such a run, through ``inspect``;
-- pins: 3,000 and 30,000 lines each removed by its own [[junk]] pin (ratio 10), through the split.
+- pins: 3,000 and 30,000 pins (ratio 10), half of them [[junk]] removing a line each, half [[join]] keeping a
+  paragraph from starting a speech, through the split.
 
 A ratio above 12 is flagged as faster than linear. It prints figures; it is not a test.
 
@@ -50,10 +51,12 @@ def spaces_seed(folder: Path, size: int) -> Path:
 
 
 def pins_seed(folder: Path, size: int) -> Path:
+    """Half the pins [[junk]] (a line of site junk each), half [[join]] (a paragraph that must not start a speech)."""
     lines = ["讲话汇编", "1。在全市工作会议上的讲话", "", "同志们：", "今天我们开会。"]
-    lines += [f"AD{n}." for n in range(size)] + ["会议到此结束。"]  # short: 30,000 pins must fit in 1 MiB
+    lines += [f"AD{n}." if n % 2 else f"第{n}条。" for n in range(size)] + ["会议到此结束。"]  # short: 30,000 pins in 1 MiB
     seed = _write(folder / f"pins{size}.txt", lines)
-    seed.with_suffix(".toml").write_text("".join(f'[[junk]]\nstarts_with="AD{n}."\n' for n in range(size)),
+    seed.with_suffix(".toml").write_text("".join(f'[[junk]]\nstarts_with="AD{n}."\n' if n % 2 else
+                                                 f'[[join]]\nstarts_with="第{n}条"\n' for n in range(size)),
                                          encoding="utf-8")
     return seed
 
@@ -128,7 +131,7 @@ def main() -> None:
         return
     makers = {"lines": lines_seed, "spaces": spaces_seed, "pins": pins_seed}
     names = {"lines": "one speech of short lines: pipeline+pages+md", "spaces": "runs of spaces: inspect",
-             "pins": "[[junk]] pins: the split"}
+             "pins": "[[junk]] and [[join]] pins: the split"}
     with tempfile.TemporaryDirectory() as scratch:
         for case in args.cases:
             seeds = [makers[case](Path(scratch), size) for size in SIZES[case]]

@@ -115,22 +115,39 @@ def _segment_respecting(paragraphs: list[Paragraph], parsed, pins: Pins, overrid
 def _resolve_pins(overrides: Overrides, paragraphs: list[Paragraph], toc: list[TocEntry]) -> Pins:
     pins = Pins()
     numbers = {entry.number for entry in toc}
+    starting = _paragraphs_starting_with([pin.starts_with for pin in overrides.boundaries + overrides.joins],
+                                         paragraphs)
     for pin in overrides.boundaries:
         if pin.speech is not None and pin.speech not in numbers:
             raise InputError(f"[[boundary]] starts_with = \"{pin.starts_with}\" names speech {pin.speech}, which is "
                              f"not in the TOC (1–{max(numbers)})", overrides.path)
-        pins.starts[_find_paragraph(pin.starts_with, paragraphs, overrides, "boundary")] = pin.speech
+        pins.starts[_only_paragraph(pin.starts_with, starting, paragraphs, overrides, "boundary")] = pin.speech
     for pin in overrides.joins:
-        pins.joined.add(_find_paragraph(pin.starts_with, paragraphs, overrides, "join"))
+        pins.joined.add(_only_paragraph(pin.starts_with, starting, paragraphs, overrides, "join"))
     return pins
 
 
-def _find_paragraph(starts_with: str, paragraphs: list[Paragraph], overrides: Overrides, table: str) -> int:
-    found = [index for index, p in enumerate(paragraphs) if p.text.startswith(starts_with)]
+def _paragraphs_starting_with(words: list[str], paragraphs: list[Paragraph]) -> dict[str, list[int]]:
+    """Each pin's words → the indexes of the paragraphs that start with them, in one pass over the paragraphs with a
+    lookup per distinct length of words (comparing every pin with every paragraph was quadratic)."""
+    found: dict[str, list[int]] = {w: [] for w in words}
+    lengths = sorted({len(w) for w in found})
+    for index, paragraph in enumerate(paragraphs):
+        for length in lengths:
+            if length > len(paragraph.text):
+                break
+            if paragraph.text[:length] in found:
+                found[paragraph.text[:length]].append(index)
+    return found
+
+
+def _only_paragraph(words: str, starting: dict[str, list[int]], paragraphs: list[Paragraph], overrides: Overrides,
+                    table: str) -> int:
+    found = starting[words]
     if len(found) != 1:
         lines = ", ".join(str(paragraphs[i].line) for i in found[:5])
         problem = "matches no paragraph" if not found else f"matches {len(found)} paragraphs (lines {lines}); add words"
-        raise InputError(f"[[{table}]] starts_with = \"{starts_with}\" {problem}", overrides.path)
+        raise InputError(f"[[{table}]] starts_with = \"{words}\" {problem}", overrides.path)
     return found[0]
 
 
