@@ -16,6 +16,7 @@ import yaml
 from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
+from .archive import group_by_month
 from .backmatter import NOTE_MARKER, note_anchors, speech_note_anchors
 from .metadata import LEVEL_LABELS, SpeechMetadata
 from .model import Compilation, Paragraph, Speech
@@ -204,7 +205,7 @@ class PageWriter:
         pages = {"tags.md": self.env.get_template("tags.md.j2").render()}
         if len(compilations) > 1:
             pages["index.md"] = self.env.get_template("home.md.j2").render(
-                compilations=compilations, **_linking("index.md", use_directory_urls))
+                compilations=compilations, groups=group_by_month(compilations), **_linking("index.md", use_directory_urls))
         return pages
 
 

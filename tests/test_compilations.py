@@ -74,6 +74,9 @@ def test_two_compilations_make_one_site_with_two_collections(tmp_path, seed_path
         assert broken_links(site) == []
         home = (site / "index.html").read_text(encoding="utf-8")
         assert "2020年12月份最新工作会议讲话汇编" in home and "合成讲话汇编" in home
+        assert "目录共 71 篇，其中 31 篇有正文" in home  # what the archive holds
+        assert home.index('id="y2020"') < home.index('id="y2020-12"') < home.index("2020年12月份最新") < \
+            home.index('id="undated"') < home.index("合成讲话汇编")  # grouped by year and month, undated last
     assert (out / "site" / "000-6daea81426b11c94" / "speeches" / "19" / "index.html").exists()
     assert (out / "site" / "second" / "speeches" / "12" / "index.html").exists()
     assert (out / "off" / "second" / "stats.html").exists()
