@@ -15,14 +15,15 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from .downloads.site_files import copy_downloads
 from .errors import InputError, OutputError, display_path
 from .interrupts import deferred
 from .model import Compilation
-from .site_url import checked_site_url
 from .output_paths import check_outputs, staging_folder, swap_in
 from .parallel import ChildFailed, alongside
 from .pipeline import build_compilation, decision_report
 from .reproducible import offline_zip_name, source_date_epoch, zip_folder
+from .site_url import checked_site_url
 from .typography import CONTROL_CHARACTERS
 from .write import speech_path
 
@@ -88,7 +89,9 @@ def build(seeds: list[Path], site_dir: Path, offline_dir: Path, dist_dir: Path, 
 
         with alongside(build_offline, describe):  # independent renders: on two cores the offline one is free
             with _writing(site_dir):
-                _build_site(compilations, staged[site_dir], strict, site_url=site_url)
+                _build_site(compilations, staged[site_dir], strict, site_url=site_url, downloads=False)
+        with _writing(site_dir):
+            copy_downloads(compilations, staged[offline_dir], staged[site_dir])  # made once, by the offline build
         with deferred():  # a Ctrl-C or SIGTERM now would swap in some outputs and not the others
             for target, path in staged.items():
                 swap_in(path, target)  # the old one ends up in the staging folder, removed with it
@@ -123,7 +126,7 @@ def _writing(output: Path) -> Iterator[None]:
 
 
 def _build_site(compilations: list[Compilation], site_dir: Path, strict: bool, site_url: str | None = None,
-                offline: bool = False, hosted_url: str | None = None) -> None:
+                offline: bool = False, hosted_url: str | None = None, downloads: bool = True) -> None:
     """One MkDocs build of the already prepared compilations: the hosted site (at site_url, if known), or the offline
     one, told where the hosted site lives (hosted_url, if known: copied paragraphs and Word files cite it)."""
     config = load_config(config_file=str(CONFIG_FILE), site_dir=str(site_dir), strict=strict, site_url=site_url)
@@ -131,6 +134,7 @@ def _build_site(compilations: list[Compilation], site_dir: Path, strict: bool, s
     plugin.prepared = compilations
     plugin.config.offline = offline
     plugin.config.hosted_url = hosted_url
+    plugin.config.downloads = downloads
     mkdocs_build(config)
 
 

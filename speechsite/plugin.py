@@ -66,6 +66,9 @@ class SpeechSiteConfig(Config):
     hosted_url = config_options.Optional(config_options.Type(str))
     """The hosted site's address, for the offline build: copied paragraphs and the Word files cite it, although that
     build has no site URL of its own (default: site_url, before the offline build drops it)."""
+    downloads = config_options.Type(bool, default=True)
+    """Write the Word and EPUB files into the site (false: python build.py's hosted build, which takes the offline
+    build's, made meanwhile in the forked child; see downloads/site_files.py)."""
     search = config_options.Type(bool, default=True)
     """Answer Material's search box with our exact-text engine (false: Material's own engine, for comparison)."""
 
@@ -230,7 +233,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
     @event_priority(-50)  # after Material's search plugin: our index replaces the one it has just written
     def _finish_site(self, config):
         site_dir = Path(config.site_dir)
-        for compilation in self.compilations:
+        for compilation in self.compilations if self.config.downloads else []:
             for path, data in download_files(compilation, self.hosted_url, self.project_dir / DOWNLOADS_CACHE).items():
                 write_file(data, str(site_dir / path))
         gzip_sitemap(site_dir)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,24 @@ def compilation_downloads(compilation: Compilation) -> dict[str, Download]:
     """The whole compilation's files, by kind: ``docx`` and ``epub``."""
     folder = compilation.page_path("downloads")
     return {kind: Download(f"{folder}/{_file_name(compilation.title)}.{kind}") for kind in ("docx", "epub")}
+
+
+def download_paths(compilation: Compilation) -> list[str]:
+    """Site-relative paths of every download of the compilation."""
+    return [speech_download(speech).path for speech in compilation.speeches_with_text] + [
+        download.path for download in compilation_downloads(compilation).values()]
+
+
+def copy_downloads(compilations: list[Compilation], from_site: Path, to_site: Path) -> None:
+    """Give to_site the downloads another build of the same compilations wrote into from_site: hard links where the
+    file system allows (the bytes are the same by design), else copies."""
+    for path in (path for compilation in compilations for path in download_paths(compilation)):
+        target = to_site / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(from_site / path, target)
+        except OSError:
+            shutil.copyfile(from_site / path, target)
 
 
 def download_files(compilation: Compilation, site_url: str | None, cache_dir: Path | None) -> dict[str, bytes]:
