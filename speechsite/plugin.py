@@ -228,6 +228,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
 
     def on_env(self, env, config, files):
         env.globals["source_date"] = source_date()  # templates/theme/sitemap.xml prints it as <lastmod>
+        env.filters["palette_on_demand"] = palette_on_demand
         return env
 
     @event_priority(-50)  # after Material's search plugin: our index replaces the one it has just written
@@ -302,6 +303,15 @@ def _reporting_failures(rebuild):
             log.error("the rebuild failed%s; still serving the last good site", cause)
             log.debug("the failed rebuild", exc_info=True)  # mkdocs serve -v shows the traceback
     return rebuild_or_report
+
+
+PALETTE_LINK = re.compile(r'(<link rel="stylesheet" href="[^"]*assets/stylesheets/palette\.[0-9a-f]+\.min\.css")>')
+
+
+def palette_on_demand(styles: str) -> Markup:
+    """Material's stylesheet links with its palette stylesheet made conditional on a dark system, named so that
+    main.html's script can switch it on (the file's name carries a hash, hence the pattern)."""
+    return Markup(PALETTE_LINK.sub(r'\1 media="(prefers-color-scheme: dark)" id="__palette">', styles))
 
 
 def site_description(compilations: list[Compilation]) -> str:
