@@ -24,6 +24,9 @@ from .evidence import GapEvidence
 from .titles import TitleScores
 
 NEG_INF = float("-inf")
+RELEVANT_MARGIN = 10.0
+"""Totals further below the best than this give confidences that round to 0.000 or 1.000 (the squash of 10 is
+0.99995), so cells whose totals cannot come this close need not be kept."""
 
 
 class ImpossiblePins(ValueError):
@@ -99,66 +102,138 @@ class _Alignment:
     Scores of a segment of entry k over blocks [a, b): opening[a, k] + Σ body[a..b, k]. Each boundary adds its local
     score; each skipped entry (before the first body or between two) costs SKIPPED_ENTRY; entries after the last
     body are free.
+
+    For block b and entry k, a forward value (the best of blocks ..b-1) and a backward value (the best of blocks b..
+    with b in a segment of entry k) add up to the best total through that cell. Keeping either for every cell would
+    take blocks × entries; four passes over the rows, each row made when needed, keep about a dozen cells a row:
+
+    1. forward: where each row's forward values peak;
+    2. backward: the best total, and each row's largest backward value in each ring around that peak (_Rings), an
+       upper bound for every cell that is tight near the peak;
+    3. forward: keep the cells whose forward value plus that bound comes within RELEVANT_MARGIN of the best;
+    4. backward: the totals at those cells, and the backward values the trace compares.
+
+    Totals, path and confidences are the full programme's (tests/test_alignment.py checks them against every
+    alignment of small cases). Cells are of two kinds: a segment of entry k starts at block b ("start"), or block b
+    continues one ("cont").
     """
 
     def __init__(self, titles: TitleScores, local: list[float], starts: list[int], toc: list[TocEntry], pins: Pins):
-        blocks, m = len(starts), len(toc)
-        body, opening, local = titles.body, titles.opening, np.array(local)
-        ramp = weights.SKIPPED_ENTRY * np.arange(m)
-        forced = np.array([start in pins.starts for start in starts])
-        allowed = np.ones((blocks, m), dtype=bool)  # which entries may start at each block
-        numbers = np.array([entry.number for entry in toc])
-        for block, start in enumerate(starts):
-            if pins.starts.get(start) is not None:
-                allowed[block] = numbers == pins.starts[start]
+        self.titles, self.local, self.blocks = titles, np.array(local), len(starts)
+        self.ramp = weights.SKIPPED_ENTRY * np.arange(len(toc))
+        self.forced = [start in pins.starts for start in starts]
+        self.numbers = np.array([entry.number for entry in toc])
+        self.pinned_number = [pins.starts.get(start) for start in starts]  # the entry a block must start, if any
 
-        # Backward: cont[b, k] = best of blocks b.. when block b lies in a segment of entry k (opening already paid).
-        cont = np.full((blocks, m), NEG_INF)
-        start_score = np.full((blocks, m), NEG_INF)  # a segment of entry k starts at block b
-        for b in range(blocks - 1, -1, -1):
-            if b == blocks - 1:
-                following = np.zeros(m)
-            else:
-                new = local[b + 1] + _best_later_entry(start_score[b + 1], ramp)
-                following = new if forced[b + 1] else np.maximum(cont[b + 1], new)
-            cont[b] = body[b] + following
-            start_score[b] = np.where(allowed[b], opening[b] + cont[b], NEG_INF)
-        self.best = float(np.max(start_score[0] - ramp))
+        peaks = [(int(np.argmax(before_start)), int(np.argmax(carried))) for _, before_start, carried in self._forward()]
+
+        rings = _Rings(len(toc))
+        start_bounds, cont_bounds = np.empty((self.blocks, rings.size)), np.empty((self.blocks, rings.size))
+        for b, cont, start in self._backward():
+            start_bounds[b], cont_bounds[b] = rings.maxima(start, peaks[b][0]), rings.maxima(cont, peaks[b][1])
+        self.best = float(np.max(start - self.ramp))
         if self.best == NEG_INF:
             raise ImpossiblePins("the pinned starts cannot all hold: more of them than TOC entries, or out of the "
                                  "TOC's order")
+        first_entry = int(np.argmax(start - self.ramp))
 
-        # Forward, one row at a time (the totals below are all it is for): open_row[k] = best of blocks ..b when
-        # block b lies in a segment of entry k; before_start[k] = best of blocks ..b-1 before a segment of entry k
-        # starts at b. best_with[b] and best_without[b]: best totals with and without a boundary before block b.
-        self.best_with, self.best_without = [], [NEG_INF]
-        open_row = np.full(m, NEG_INF)
-        for b in range(blocks):
-            before_start = -ramp if b == 0 else local[b] + _best_earlier_entry(open_row, ramp)
-            self.best_with.append(float(np.max(before_start + start_score[b])))
-            if b:
-                self.best_without.append(NEG_INF if forced[b] else float(np.max(open_row + cont[b])))
-            started = np.where(allowed[b], opening[b] + before_start, NEG_INF)
-            carried = open_row if b and not forced[b] else np.full(m, NEG_INF)
-            open_row = body[b] + np.maximum(carried, started)
-        self.path = self._trace(start_score, cont, local, forced, ramp, blocks)
+        floor = self.best - RELEVANT_MARGIN
+        forward_cells = []
+        for b, before_start, carried in self._forward():
+            starting = np.flatnonzero(before_start + rings.bound(start_bounds[b], peaks[b][0]) >= floor)
+            continuing = np.flatnonzero(carried + rings.bound(cont_bounds[b], peaks[b][1]) >= floor)
+            forward_cells.append((starting, before_start[starting], continuing, carried[continuing]))
+        del start_bounds, cont_bounds
 
-    @staticmethod
-    def _trace(start_score, cont, local, forced, ramp, blocks) -> list[tuple[int, int, int]]:
-        """Follow the backward pass from its best start; returns (first block, end block, entry index)."""
-        path, b, k = [], 0, int(np.argmax(start_score[0] - ramp))
-        first = 0
-        while True:
-            if b == blocks - 1:
-                path.append((first, blocks, k))
-                return path
-            later = start_score[b + 1][k + 1:] - ramp[k + 1:]
-            new = local[b + 1] + (float(np.max(later)) + ramp[k + 1] if later.size else NEG_INF)
-            if forced[b + 1] or new > cont[b + 1][k]:
+        # best_with[b] and best_without[b]: best totals with and without a boundary before block b; near[b]: the
+        # backward values of the cells within the margin, as (entries, values) for start cells and for cont cells.
+        self.best_with, self.best_without = [NEG_INF] * self.blocks, [NEG_INF] * self.blocks
+        near: list = [None] * self.blocks
+        for b, cont, start in self._backward():
+            starting, before_start, continuing, carried = forward_cells.pop()
+            with_start, without_start = before_start + start[starting], carried + cont[continuing]
+            self.best_with[b] = float(np.max(with_start, initial=NEG_INF))
+            self.best_without[b] = float(np.max(without_start, initial=NEG_INF))
+            near_start, near_cont = with_start >= floor, without_start >= floor
+            near[b] = ((starting[near_start], start[starting][near_start]),
+                       (continuing[near_cont], cont[continuing][near_cont]))
+        self.path = self._trace(first_entry, near)
+
+    def _forward(self):
+        """The rows of the forward pass, first block first: (b, before_start, carried), where before_start[k] is the
+        best of blocks ..b-1 before a segment of entry k starts at b, and carried[k] the best of blocks ..b-1 with
+        block b-1 in a segment of entry k that block b continues."""
+        open_row = np.full(len(self.ramp), NEG_INF)  # best of blocks ..b when block b lies in a segment of entry k
+        for b in range(self.blocks):
+            before_start = -self.ramp if b == 0 else self.local[b] + _best_earlier_entry(open_row, self.ramp)
+            carried = open_row if b and not self.forced[b] else np.full(len(self.ramp), NEG_INF)
+            yield b, before_start, carried
+            started = self._where_allowed(b, self.titles.opening_row(b) + before_start)
+            open_row = self.titles.body_row(b) + np.maximum(carried, started)
+
+    def _backward(self):
+        """The rows of the backward pass, last block first: (b, cont, start), where cont[k] is the best of blocks b..
+        when block b lies in a segment of entry k (opening already paid) and start[k] that when the segment starts
+        at b."""
+        for b in range(self.blocks - 1, -1, -1):
+            if b == self.blocks - 1:
+                following = np.zeros(len(self.ramp))
+            else:
+                new = self.local[b + 1] + _best_later_entry(start, self.ramp)
+                following = new if self.forced[b + 1] else np.maximum(cont, new)
+            cont = self.titles.body_row(b) + following
+            start = self._where_allowed(b, self.titles.opening_row(b) + cont)
+            yield b, cont, start
+
+    def _where_allowed(self, b: int, start_row: np.ndarray) -> np.ndarray:
+        """A row of segments starting at block b, −∞ for the entries its pin forbids."""
+        number = self.pinned_number[b]
+        return start_row if number is None else np.where(self.numbers == number, start_row, NEG_INF)
+
+    def _trace(self, first_entry: int, near: list) -> list[tuple[int, int, int]]:
+        """Follow the backward pass from its best start; returns (first block, end block, entry index). Wherever a
+        comparison could go either way, both sides are within the margin of the best, so ``near`` holds them."""
+        path, b, k, first = [], 0, first_entry, 0
+        while b < self.blocks - 1:
+            (start_entries, start_values), (cont_entries, cont_values) = near[b + 1]
+            later = start_entries > k
+            later_entries, later_values = start_entries[later], start_values[later] - self.ramp[start_entries[later]]
+            new = self.local[b + 1] + (float(np.max(later_values)) + self.ramp[k + 1] if later_values.size else NEG_INF)
+            continued = cont_values[cont_entries == k]
+            if self.forced[b + 1] or new > (continued[0] if continued.size else NEG_INF):
                 path.append((first, b + 1, k))
-                k = k + 1 + int(np.argmax(later))
+                k = int(later_entries[np.argmax(later_values)])
                 first = b + 1
             b += 1
+        path.append((first, self.blocks, k))
+        return path
+
+
+class _Rings:
+    """The entries of a row grouped by their distance from a centre: the centre, then 1, 2–3, 4–7, … to the right
+    and to the left. A row's maximum over each ring bounds every cell of the ring, in a few numbers a row."""
+
+    def __init__(self, width: int):
+        distances = np.arange(-(width - 1), width)
+        ring = np.frexp(np.abs(distances))[1]  # 0 for 0, 1 for 1, 2 for 2–3, 3 for 4–7, …
+        per_side = int(ring.max())
+        self.size = 2 * per_side + 1
+        self.width = width
+        self._of_distance = np.where(distances < 0, per_side + ring, ring)  # index among the row's maxima
+
+    def maxima(self, row: np.ndarray, centre: int) -> np.ndarray:
+        rings = self._around(centre)
+        firsts = np.flatnonzero(np.diff(rings, prepend=-1))  # each ring is one run of entries
+        maxima = np.full(self.size, NEG_INF)
+        maxima[rings[firsts]] = np.maximum.reduceat(row, firsts)
+        return maxima
+
+    def bound(self, maxima: np.ndarray, centre: int) -> np.ndarray:
+        """For each entry, the maximum of its ring."""
+        return maxima[self._around(centre)]
+
+    def _around(self, centre: int) -> np.ndarray:
+        return self._of_distance[self.width - 1 - centre:2 * self.width - 1 - centre]
 
 
 def _best_later_entry(start_row: np.ndarray, ramp: np.ndarray) -> np.ndarray:

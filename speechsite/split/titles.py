@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from array import array
+from collections import Counter
 
 import numpy as np
 
@@ -19,72 +20,108 @@ NOT_A_WORD = re.compile(r"[\W_]+")
 
 
 class TitleScores:
-    """How well each TOC title matches each block, from the title's distinctive character pairs: ``body[b, k]`` and
-    ``opening[b, k]`` for block b and entry k."""
+    """How well each TOC title matches each block, from the title's distinctive character pairs: ``body_row(b)[k]``
+    and ``opening_row(b)[k]`` for block b and entry k.
+
+    A row is made when asked for, from two sparse tables, one as large as the text and one as the TOC: the title
+    pairs in each paragraph, and the entries that weigh each pair. The blocks × entries matrices themselves, a third
+    of whose cells are non-zero (titles share pairs), would be the largest thing in a build of thousands of speeches.
+    """
 
     def __init__(self, paragraphs: list[Paragraph], toc: list[TocEntry], starts: list[int]):
-        n, blocks = len(paragraphs), len(starts)
-        self.title_pairs = [sorted(character_pairs(entry.title) - GENERIC_TITLE_PAIRS) for entry in toc]
-        wanted = set().union(*self.title_pairs) if self.title_pairs else set()
-        postings: dict[str, list[int]] = defaultdict(list)  # pair → paragraphs that contain it
-        for index, paragraph in enumerate(paragraphs):
-            for pair in character_pairs(paragraph.text) & wanted:
-                postings[pair].append(index)
-        starts_array = np.array(starts)
-        block_of = np.searchsorted(starts_array, np.arange(n), side="right") - 1
-        # Per pair, once however many titles share it, and sparse: the blocks it occurs in (with how many of their
-        # paragraphs have it), and the blocks whose opening paragraphs have it.
-        in_blocks: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        in_openings: dict[str, np.ndarray] = {}
-        self.body = np.zeros((blocks, len(toc)))
-        self.opening = np.zeros((blocks, len(toc)))
-        self.opening_pairs: list[dict[str, np.ndarray]] = []
-        """Per entry: each of its title's pairs → the blocks (sorted) whose opening has it, for the report."""
-        for k, pairs in enumerate(self.title_pairs):
+        n = len(paragraphs)
+        self.entry_count = len(toc)
+        self.block_starts = starts + [n]
+        title_pairs = [sorted(character_pairs(entry.title) - GENERIC_TITLE_PAIRS) for entry in toc]
+        # Pairs numbered in sorted order, so that a row adds up each title's pairs in the title's own order.
+        self.vocabulary = sorted(set().union(*title_pairs)) if title_pairs else []
+        self.number = {pair: i for i, pair in enumerate(self.vocabulary)}
+        pairs_in_paragraph = _Ragged.of_lists(sorted(self.number[pair] for pair in
+                                                     character_pairs(paragraph.text) & self.number.keys())
+                                              for paragraph in paragraphs)
+        paragraphs_with = np.bincount(pairs_in_paragraph.values, minlength=len(self.vocabulary)).tolist()
+
+        entry_weights: list[list[tuple[int, float]]] = [[] for _ in self.vocabulary]  # per pair: (entry, weight)
+        self.weighted_pairs: list[list[str]] = []
+        """Per entry: the pairs of its title that count and occur in the text, for the report."""
+        for k, pairs in enumerate(title_pairs):
             # Pairs absent from the text still count in the total: a title whose one common pair is found is a
             # weak match, not a perfect one.
-            pair_weights = {pair: math.log((n + 1) / (1 + len(postings[pair]))) for pair in pairs
-                       if len(postings[pair]) <= max(1, weights.WEAK_PAIR_SHARE * n)}
+            pair_weights = {pair: math.log((n + 1) / (1 + paragraphs_with[self.number[pair]])) for pair in pairs
+                            if paragraphs_with[self.number[pair]] <= max(1, weights.WEAK_PAIR_SHARE * n)}
             total = sum(pair_weights.values())
-            pair_weights = {pair: weight for pair, weight in pair_weights.items() if postings[pair]}
-            shown = {}
-            if total <= 0:
-                self.opening_pairs.append(shown)
-                continue
-            for pair, weight in pair_weights.items():
-                if pair not in in_blocks:
-                    where = np.array(postings[pair])
-                    in_blocks[pair] = np.unique(block_of[where], return_counts=True)
-                    in_openings[pair] = np.flatnonzero(_in_opening_window(where, starts_array))
-                found, counts = in_blocks[pair]
-                self.body[found, k] += weight / total * counts
-                self.opening[in_openings[pair], k] += weight / total
-                shown[pair] = in_openings[pair]
-            self.opening_pairs.append(shown)
-        self.opening *= weights.TITLE_IN_OPENING
+            found = [pair for pair in pair_weights if paragraphs_with[self.number[pair]]] if total > 0 else []
+            for pair in found:
+                entry_weights[self.number[pair]].append((k, pair_weights[pair] / total))
+            self.weighted_pairs.append(found)
+        self._entries_of_pair = _Ragged.of_lists([k for k, _ in row] for row in entry_weights)
+        self._weights_of_pair = np.array([weight for row in entry_weights for _, weight in row])
+        self._pairs_in_paragraph = pairs_in_paragraph.keeping(np.array([bool(row) for row in entry_weights], bool))
+
+    def body_row(self, block: int) -> np.ndarray:
+        """What the block adds to a segment of each entry, for the title words across it."""
+        found = self._pairs_in_paragraph.rows(self.block_starts[block], self.block_starts[block + 1])
+        pairs, paragraphs_with = np.unique(found, return_counts=True)
+        matches = self._sum_of_pairs(pairs, paragraphs_with)
         # A paragraph speaks for a title as far as it matches that title better than the average title: text
         # assigned to a title it does not mention costs, whatever share of the compilation it makes up.
-        self.body -= self.body.mean(axis=1, keepdims=True)
-        self.body *= weights.TITLE_IN_BODY
+        return (matches - matches.mean()) * weights.TITLE_IN_BODY
+
+    def opening_row(self, block: int) -> np.ndarray:
+        """What the block adds to a segment of each entry that it opens, for the title words in its opening."""
+        pairs = self._pairs_in_opening(block)
+        return self._sum_of_pairs(pairs, np.ones(len(pairs), dtype=np.int64)) * weights.TITLE_IN_OPENING
+
+    def _pairs_in_opening(self, block: int) -> np.ndarray:
+        # A block's opening is its first OPENING_WINDOW paragraphs, even where the block is shorter.
+        start = self.block_starts[block]
+        return np.unique(self._pairs_in_paragraph.rows(start, min(start + weights.OPENING_WINDOW,
+                                                                   self.block_starts[-1])))
+
+    def _sum_of_pairs(self, pairs: np.ndarray, multipliers: np.ndarray) -> np.ndarray:
+        """For each entry, Σ multiplier × the entry's weight of the pair over the given pairs (ascending): bincount
+        adds in order, so each entry's pairs are added in the title's order."""
+        cells = self._entries_of_pair.cells(pairs)
+        values = self._weights_of_pair[cells] * np.repeat(multipliers, self._entries_of_pair.lengths(pairs))
+        return np.bincount(self._entries_of_pair.values[cells], weights=values, minlength=self.entry_count)
 
     def reasons(self, k: int, block: int) -> list[str]:
-        shared = [pair for pair, openings in self.opening_pairs[k].items() if _contains(openings, block)]
+        opening = set(self._pairs_in_opening(block).tolist())
+        shared = [pair for pair in self.weighted_pairs[k] if self.number[pair] in opening]
         return ["title words in opening: " + " ".join(shared)] if shared else []
 
 
-def _contains(sorted_values: np.ndarray, value: int) -> bool:
-    at = int(np.searchsorted(sorted_values, value))
-    return at < len(sorted_values) and sorted_values[at] == value
+class _Ragged:
+    """Rows of different lengths stored end to end: one array of values, and where each row starts."""
 
+    def __init__(self, values: np.ndarray, starts: np.ndarray):
+        self.values, self.starts = values, starts
 
-def _in_opening_window(paragraph_indexes: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """For each block start s, OPENING_DECAY ** k for the first of the paragraphs at s + k, k < OPENING_WINDOW, else 0:
-    title words in the first paragraph say most about where a speech starts, a paragraph later less."""
-    first_at_or_after = np.searchsorted(paragraph_indexes, starts, side="left")
-    found = first_at_or_after < len(paragraph_indexes)
-    offset = paragraph_indexes[np.minimum(first_at_or_after, len(paragraph_indexes) - 1)] - starts
-    within = found & (offset >= 0) & (offset < weights.OPENING_WINDOW)
-    return np.where(within, weights.OPENING_DECAY ** np.clip(offset, 0, weights.OPENING_WINDOW), 0.0)
+    @classmethod
+    def of_lists(cls, rows) -> _Ragged:
+        values, starts = array("i"), array("q", [0])  # compact while it grows, whatever the text's length
+        for row in rows:
+            values.extend(row)
+            starts.append(len(values))
+        return cls(np.frombuffer(values, dtype=np.int32), np.frombuffer(starts, dtype=np.int64))
+
+    def keeping(self, wanted: np.ndarray) -> _Ragged:
+        """The same rows with only the values ``wanted`` marks."""
+        kept = wanted[self.values]
+        kept_before = np.cumsum(kept, dtype=np.int32)  # 32 bits: a text of at most 256 MiB has fewer values
+        return _Ragged(self.values[kept], np.where(self.starts > 0, kept_before[np.maximum(self.starts - 1, 0)], 0))
+
+    def rows(self, first: int, end: int) -> np.ndarray:
+        """Rows first..end-1, end to end."""
+        return self.values[self.starts[first]:self.starts[end]]
+
+    def lengths(self, rows: np.ndarray) -> np.ndarray:
+        return self.starts[rows + 1] - self.starts[rows]
+
+    def cells(self, rows: np.ndarray) -> np.ndarray:
+        """Where in ``values`` the given rows lie, end to end."""
+        firsts, lengths = self.starts[rows], self.lengths(rows)
+        return np.repeat(firsts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
 
 
 def find_title_lines(paragraphs: list[Paragraph], toc: list[TocEntry]) -> dict[int, int | None]:
