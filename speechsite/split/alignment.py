@@ -3,12 +3,16 @@
 Local evidence scores each gap between two paragraphs (blank-line runs longer than usual, a salutation opening the
 next paragraph, an opening that names the occasion, a closing formula ending the previous one, and against it an
 enumeration that continues across the gap; see evidence.py). Gaps with some sign of a start are candidate
-boundaries, and every gap is one in text without blank lines; they cut the text into blocks. Each TOC title scores each block by the title's distinctive character pairs it contains. A dynamic
-programme over blocks × entries then picks the monotone alignment (speech i before speech i+1; entries may be
-skipped at a cost) with the highest total. A forward and a backward pass give, for every candidate gap, the best
-total with and without a boundary there; the difference is the boundary's margin, squashed into a confidence.
+boundaries, and every gap is one in text without blank lines; they cut the text into blocks. Each TOC title scores
+each block by the title's distinctive character pairs it contains. A dynamic programme over blocks × entries then
+picks the monotone alignment (speech i before speech i+1; entries may be skipped at a cost) with the highest total.
+Forward and backward passes give, for every candidate gap, the best total with and without a boundary there; the
+difference is the boundary's margin, squashed into a confidence.
 
-Cost: O(candidate gaps × TOC entries), vectorised over entries with numpy; memory of the same order.
+Cost: time O(candidate gaps × TOC entries), vectorised over entries with numpy; memory linear in the text, as the
+rows are made when needed and about a dozen cells a row kept (_Alignment). The seed recombined 300× (21,000 gaps ×
+5,700 entries): 17.5 s CPU and a 127 MiB peak, where the blocks × entries matrices took 24.7 s and 3.8 GiB
+(``python benchmarks/split_memory.py``).
 """
 
 from __future__ import annotations
@@ -25,8 +29,10 @@ from .titles import TitleScores
 
 NEG_INF = float("-inf")
 RELEVANT_MARGIN = 10.0
-"""Totals further below the best than this give confidences that round to 0.000 or 1.000 (the squash of 10 is
-0.99995), so cells whose totals cannot come this close need not be kept."""
+"""Totals this far below the best give confidences that round to 0.000 or 1.000 (from a margin of 7.6 on; the rest
+is room for rounding), so cells whose totals cannot come this close need not be kept."""
+TITLE_ROWS_AT_ONCE = 2**16
+"""Cells of title scores made at once, 0.5 MiB a matrix however long the text."""
 
 
 class ImpossiblePins(ValueError):
@@ -105,13 +111,13 @@ class _Alignment:
 
     For block b and entry k, a forward value (the best of blocks ..b-1) and a backward value (the best of blocks b..
     with b in a segment of entry k) add up to the best total through that cell. Keeping either for every cell would
-    take blocks × entries; four passes over the rows, each row made when needed, keep about a dozen cells a row:
+    take blocks × entries; three passes over the rows, each row made when needed, keep about a dozen cells a row
+    (as many as totals come near the best: 1–5 on the development set, 10 on the seed recombined, 28 packed):
 
-    1. forward: where each row's forward values peak;
-    2. backward: the best total, and each row's largest backward value in each ring around that peak (_Rings), an
-       upper bound for every cell that is tight near the peak;
-    3. forward: keep the cells whose forward value plus that bound comes within RELEVANT_MARGIN of the best;
-    4. backward: the totals at those cells, and the backward values the trace compares.
+    1. forward: the best total, and each row's largest forward value in each ring around the row's peak (_Rings),
+       an upper bound for every cell that is tight near the peak;
+    2. backward: keep the cells whose backward value plus that bound comes within RELEVANT_MARGIN of the best;
+    3. forward: the totals at those cells.
 
     Totals, path and confidences are the full programme's (tests/test_alignment.py checks them against every
     alignment of small cases). Cells are of two kinds: a segment of entry k starts at block b ("start"), or block b
@@ -125,77 +131,86 @@ class _Alignment:
         self.numbers = np.array([entry.number for entry in toc])
         self.pinned_number = [pins.starts.get(start) for start in starts]  # the entry a block must start, if any
 
-        peaks = [(int(np.argmax(before_start)), int(np.argmax(carried))) for _, before_start, carried in self._forward()]
-
         rings = _Rings(len(toc))
         start_bounds, cont_bounds = np.empty((self.blocks, rings.size)), np.empty((self.blocks, rings.size))
-        for b, cont, start in self._backward():
-            start_bounds[b], cont_bounds[b] = rings.maxima(start, peaks[b][0]), rings.maxima(cont, peaks[b][1])
-        self.best = float(np.max(start - self.ramp))
-        if self.best == NEG_INF:
+        centres = []
+        for b, before_start, carried, open_row in self._forward():
+            centres.append((int(np.argmax(before_start)), int(np.argmax(carried))))
+            start_bounds[b] = rings.maxima(before_start, centres[b][0])
+            cont_bounds[b] = rings.maxima(carried, centres[b][1])
+        if np.max(open_row) == NEG_INF:
             raise ImpossiblePins("the pinned starts cannot all hold: more of them than TOC entries, or out of the "
                                  "TOC's order")
+        floor = float(np.max(open_row)) - RELEVANT_MARGIN  # the forward best: the same total, up to rounding
+
+        # kept[b]: the cells of block b that may come within the margin, as (entries, backward values), start
+        # cells first, then cont cells.
+        kept: list = [None] * self.blocks
+        for b, cont, start in self._backward():
+            starting = np.flatnonzero(start + rings.bound(start_bounds[b], centres[b][0]) >= floor)
+            continuing = np.flatnonzero(cont + rings.bound(cont_bounds[b], centres[b][1]) >= floor)
+            kept[b] = ((starting, start[starting]), (continuing, cont[continuing]))
+        del start_bounds, cont_bounds
+        self.best = float(np.max(start - self.ramp))
         first_entry = int(np.argmax(start - self.ramp))
 
-        floor = self.best - RELEVANT_MARGIN
-        forward_cells = []
-        for b, before_start, carried in self._forward():
-            starting = np.flatnonzero(before_start + rings.bound(start_bounds[b], peaks[b][0]) >= floor)
-            continuing = np.flatnonzero(carried + rings.bound(cont_bounds[b], peaks[b][1]) >= floor)
-            forward_cells.append((starting, before_start[starting], continuing, carried[continuing]))
-        del start_bounds, cont_bounds
-
-        # best_with[b] and best_without[b]: best totals with and without a boundary before block b; near[b]: the
-        # backward values of the cells within the margin, as (entries, values) for start cells and for cont cells.
-        self.best_with, self.best_without = [NEG_INF] * self.blocks, [NEG_INF] * self.blocks
-        near: list = [None] * self.blocks
-        for b, cont, start in self._backward():
-            starting, before_start, continuing, carried = forward_cells.pop()
-            with_start, without_start = before_start + start[starting], carried + cont[continuing]
-            self.best_with[b] = float(np.max(with_start, initial=NEG_INF))
-            self.best_without[b] = float(np.max(without_start, initial=NEG_INF))
-            near_start, near_cont = with_start >= floor, without_start >= floor
-            near[b] = ((starting[near_start], start[starting][near_start]),
-                       (continuing[near_cont], cont[continuing][near_cont]))
-        self.path = self._trace(first_entry, near)
+        # best_with[b] and best_without[b]: best totals with and without a boundary before block b.
+        self.best_with, self.best_without = [], []
+        for b, before_start, carried, _ in self._forward():
+            (starting, start), (continuing, cont) = kept[b]
+            self.best_with.append(float(np.max(before_start[starting] + start, initial=NEG_INF)))
+            self.best_without.append(float(np.max(carried[continuing] + cont, initial=NEG_INF)))
+        self.path = self._trace(first_entry, kept)
 
     def _forward(self):
-        """The rows of the forward pass, first block first: (b, before_start, carried), where before_start[k] is the
-        best of blocks ..b-1 before a segment of entry k starts at b, and carried[k] the best of blocks ..b-1 with
-        block b-1 in a segment of entry k that block b continues."""
-        open_row = np.full(len(self.ramp), NEG_INF)  # best of blocks ..b when block b lies in a segment of entry k
-        for b in range(self.blocks):
+        """The rows of the forward pass, first block first: (b, before_start, carried, open_row), where
+        before_start[k] is the best of blocks ..b-1 before a segment of entry k starts at b, carried[k] the best of
+        blocks ..b-1 with block b-1 in a segment of entry k that block b continues, and open_row[k] the best of
+        blocks ..b with block b in a segment of entry k."""
+        open_row = np.full(len(self.ramp), NEG_INF)
+        for b, body, opening in self._title_rows():
             before_start = -self.ramp if b == 0 else self.local[b] + _best_earlier_entry(open_row, self.ramp)
             carried = open_row if b and not self.forced[b] else np.full(len(self.ramp), NEG_INF)
-            yield b, before_start, carried
-            started = self._where_allowed(b, self.titles.opening_row(b) + before_start)
-            open_row = self.titles.body_row(b) + np.maximum(carried, started)
+            started = self._where_allowed(b, opening + before_start)
+            open_row = body + np.maximum(carried, started)
+            yield b, before_start, carried, open_row
 
     def _backward(self):
         """The rows of the backward pass, last block first: (b, cont, start), where cont[k] is the best of blocks b..
         when block b lies in a segment of entry k (opening already paid) and start[k] that when the segment starts
         at b."""
-        for b in range(self.blocks - 1, -1, -1):
+        for b, body, opening in self._title_rows(last_first=True):
             if b == self.blocks - 1:
                 following = np.zeros(len(self.ramp))
             else:
                 new = self.local[b + 1] + _best_later_entry(start, self.ramp)
                 following = new if self.forced[b + 1] else np.maximum(cont, new)
-            cont = self.titles.body_row(b) + following
-            start = self._where_allowed(b, self.titles.opening_row(b) + cont)
+            cont = body + following
+            start = self._where_allowed(b, opening + cont)
             yield b, cont, start
+
+    def _title_rows(self, last_first: bool = False):
+        """(b, body row, opening row) for every block, made a chunk of blocks at a time: as fast as whole matrices
+        where they are small, in bounded memory where they are not."""
+        step = -1 if last_first else 1
+        chunk = max(1, TITLE_ROWS_AT_ONCE // max(1, len(self.ramp)))
+        for first in range(0, self.blocks, chunk)[::step]:
+            end = min(first + chunk, self.blocks)
+            body, opening = self.titles.rows(first, end)
+            for b in range(first, end)[::step]:
+                yield b, body[b - first], opening[b - first]
 
     def _where_allowed(self, b: int, start_row: np.ndarray) -> np.ndarray:
         """A row of segments starting at block b, −∞ for the entries its pin forbids."""
         number = self.pinned_number[b]
         return start_row if number is None else np.where(self.numbers == number, start_row, NEG_INF)
 
-    def _trace(self, first_entry: int, near: list) -> list[tuple[int, int, int]]:
+    def _trace(self, first_entry: int, kept: list) -> list[tuple[int, int, int]]:
         """Follow the backward pass from its best start; returns (first block, end block, entry index). Wherever a
-        comparison could go either way, both sides are within the margin of the best, so ``near`` holds them."""
+        comparison could go either way, both sides are within the margin of the best, so ``kept`` holds them."""
         path, b, k, first = [], 0, first_entry, 0
         while b < self.blocks - 1:
-            (start_entries, start_values), (cont_entries, cont_values) = near[b + 1]
+            (start_entries, start_values), (cont_entries, cont_values) = kept[b + 1]
             later = start_entries > k
             later_entries, later_values = start_entries[later], start_values[later] - self.ramp[start_entries[later]]
             new = self.local[b + 1] + (float(np.max(later_values)) + self.ramp[k + 1] if later_values.size else NEG_INF)
@@ -220,12 +235,17 @@ class _Rings:
         self.size = 2 * per_side + 1
         self.width = width
         self._of_distance = np.where(distances < 0, per_side + ring, ring)  # index among the row's maxima
+        self._runs: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # centre → where each ring starts, and which
 
     def maxima(self, row: np.ndarray, centre: int) -> np.ndarray:
-        rings = self._around(centre)
-        firsts = np.flatnonzero(np.diff(rings, prepend=-1))  # each ring is one run of entries
+        """The row's maximum over each ring around the centre."""
+        if centre not in self._runs:
+            rings = self._around(centre)
+            firsts = np.flatnonzero(np.diff(rings, prepend=-1))  # each ring is one run of entries
+            self._runs[centre] = firsts, rings[firsts]
+        firsts, which = self._runs[centre]
         maxima = np.full(self.size, NEG_INF)
-        maxima[rings[firsts]] = np.maximum.reduceat(row, firsts)
+        maxima[which] = np.maximum.reduceat(row, firsts)
         return maxima
 
     def bound(self, maxima: np.ndarray, centre: int) -> np.ndarray:
@@ -240,7 +260,7 @@ def _best_later_entry(start_row: np.ndarray, ramp: np.ndarray) -> np.ndarray:
     """For each k: max over k' > k of start_row[k'] − SKIPPED_ENTRY·(k' − k − 1)."""
     shifted = start_row - ramp
     suffix_max = np.maximum.accumulate(shifted[::-1])[::-1]
-    later = np.append(suffix_max[1:], NEG_INF)
+    later = np.concatenate((suffix_max[1:], [NEG_INF]))
     return later + ramp + weights.SKIPPED_ENTRY
 
 
@@ -248,5 +268,5 @@ def _best_earlier_entry(open_row: np.ndarray, ramp: np.ndarray) -> np.ndarray:
     """For each k: max over k' < k of open_row[k'] − SKIPPED_ENTRY·(k − k' − 1)."""
     shifted = open_row + ramp
     prefix_max = np.maximum.accumulate(shifted)
-    earlier = np.insert(prefix_max[:-1], 0, NEG_INF)
+    earlier = np.concatenate(([NEG_INF], prefix_max[:-1]))
     return earlier - ramp + weights.SKIPPED_ENTRY

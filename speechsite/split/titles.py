@@ -20,18 +20,19 @@ NOT_A_WORD = re.compile(r"[\W_]+")
 
 
 class TitleScores:
-    """How well each TOC title matches each block, from the title's distinctive character pairs: ``body_row(b)[k]``
-    and ``opening_row(b)[k]`` for block b and entry k.
+    """How well each TOC title matches each block, from the title's distinctive character pairs: ``rows(a, z)``
+    gives, for blocks a..z-1 and every entry, a body score and an opening score.
 
-    A row is made when asked for, from two sparse tables, one as large as the text and one as the TOC: the title
-    pairs in each paragraph, and the entries that weigh each pair. The blocks × entries matrices themselves, a third
-    of whose cells are non-zero (titles share pairs), would be the largest thing in a build of thousands of speeches.
+    Rows are made when asked for, from two sparse tables, one as large as the text and one as the TOC: the title
+    pairs in each paragraph, and the entries that weigh each pair. The blocks × entries matrices themselves (many of
+    whose cells are non-zero, since titles share pairs) would be the largest thing in a build of thousands of
+    speeches.
     """
 
     def __init__(self, paragraphs: list[Paragraph], toc: list[TocEntry], starts: list[int]):
         n = len(paragraphs)
         self.entry_count = len(toc)
-        self.block_starts = starts + [n]
+        self.block_starts = np.array(starts + [n])
         title_pairs = [sorted(character_pairs(entry.title) - GENERIC_TITLE_PAIRS) for entry in toc]
         # Pairs numbered in sorted order, so that a row adds up each title's pairs in the title's own order.
         self.vocabulary = sorted(set().union(*title_pairs)) if title_pairs else []
@@ -58,35 +59,45 @@ class TitleScores:
         self._weights_of_pair = np.array([weight for row in entry_weights for _, weight in row])
         self._pairs_in_paragraph = pairs_in_paragraph.keeping(np.array([bool(row) for row in entry_weights], bool))
 
-    def body_row(self, block: int) -> np.ndarray:
-        """What the block adds to a segment of each entry, for the title words across it."""
-        found = self._pairs_in_paragraph.rows(self.block_starts[block], self.block_starts[block + 1])
-        pairs, paragraphs_with = np.unique(found, return_counts=True)
-        matches = self._sum_of_pairs(pairs, paragraphs_with)
+    def rows(self, first: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        """The body and opening rows of blocks first..end-1: what each block adds to a segment of each entry for the
+        title words across it, and to a segment it opens for those in its opening; (end − first) × entries each."""
+        cell_of = self._pairs_in_paragraph.starts  # paragraph → where its pairs start in the table
+        block_firsts, block_ends = self.block_starts[first:end], self.block_starts[first + 1:end + 1]
+        body_lengths = cell_of[block_ends] - cell_of[block_firsts]
+        matches = self._matches(_cells(cell_of[block_firsts], body_lengths), body_lengths, with_counts=True)
         # A paragraph speaks for a title as far as it matches that title better than the average title: text
         # assigned to a title it does not mention costs, whatever share of the compilation it makes up.
-        return (matches - matches.mean()) * weights.TITLE_IN_BODY
+        body = (matches - matches.mean(axis=1, keepdims=True)) * weights.TITLE_IN_BODY
+        opening_lengths = cell_of[self._opening_ends(block_firsts)] - cell_of[block_firsts]
+        opening = self._matches(_cells(cell_of[block_firsts], opening_lengths), opening_lengths, with_counts=False)
+        return body, opening * weights.TITLE_IN_OPENING
 
-    def opening_row(self, block: int) -> np.ndarray:
-        """What the block adds to a segment of each entry that it opens, for the title words in its opening."""
-        pairs = self._pairs_in_opening(block)
-        return self._sum_of_pairs(pairs, np.ones(len(pairs), dtype=np.int64)) * weights.TITLE_IN_OPENING
+    def _opening_ends(self, block_firsts):
+        """Where the openings of blocks starting at these paragraphs end: OPENING_WINDOW paragraphs on, even where
+        the block is shorter."""
+        return np.minimum(block_firsts + weights.OPENING_WINDOW, self.block_starts[-1])
 
-    def _pairs_in_opening(self, block: int) -> np.ndarray:
-        # A block's opening is its first OPENING_WINDOW paragraphs, even where the block is shorter.
-        start = self.block_starts[block]
-        return np.unique(self._pairs_in_paragraph.rows(start, min(start + weights.OPENING_WINDOW,
-                                                                   self.block_starts[-1])))
-
-    def _sum_of_pairs(self, pairs: np.ndarray, multipliers: np.ndarray) -> np.ndarray:
-        """For each entry, Σ multiplier × the entry's weight of the pair over the given pairs (ascending): bincount
-        adds in order, so each entry's pairs are added in the title's order."""
-        cells = self._entries_of_pair.cells(pairs)
-        values = self._weights_of_pair[cells] * np.repeat(multipliers, self._entries_of_pair.lengths(pairs))
-        return np.bincount(self._entries_of_pair.values[cells], weights=values, minlength=self.entry_count)
+    def _matches(self, cells: np.ndarray, block_lengths: np.ndarray, with_counts: bool) -> np.ndarray:
+        """Blocks × entries: Σ over the distinct pairs at the given cells of the paragraph table, block by block
+        (``block_lengths`` cells each), of the entry's weight of the pair, times the pair's paragraphs if
+        ``with_counts``. bincount adds in order, and the pairs come ascending, so each title's pairs are added in
+        the title's order."""
+        blocks, pair_count = len(block_lengths), len(self.vocabulary) or 1
+        keys = np.repeat(np.arange(blocks), block_lengths) * pair_count + self._pairs_in_paragraph.values[cells]
+        keys, paragraphs_with = np.unique(keys, return_counts=True)  # ascending: by block, then by pair
+        block, pair = np.divmod(keys, pair_count)
+        weight_cells = self._entries_of_pair.cells(pair)
+        lengths = self._entries_of_pair.lengths(pair)
+        values = self._weights_of_pair[weight_cells]
+        if with_counts:
+            values = values * np.repeat(paragraphs_with, lengths)
+        at = np.repeat(block, lengths) * self.entry_count + self._entries_of_pair.values[weight_cells]
+        return np.bincount(at, weights=values, minlength=blocks * self.entry_count).reshape(blocks, self.entry_count)
 
     def reasons(self, k: int, block: int) -> list[str]:
-        opening = set(self._pairs_in_opening(block).tolist())
+        start = self.block_starts[block]
+        opening = set(self._pairs_in_paragraph.rows(start, self._opening_ends(start)).tolist())
         shared = [pair for pair in self.weighted_pairs[k] if self.number[pair] in opening]
         return ["title words in opening: " + " ".join(shared)] if shared else []
 
@@ -108,8 +119,9 @@ class _Ragged:
     def keeping(self, wanted: np.ndarray) -> _Ragged:
         """The same rows with only the values ``wanted`` marks."""
         kept = wanted[self.values]
-        kept_before = np.cumsum(kept, dtype=np.int32)  # 32 bits: a text of at most 256 MiB has fewer values
-        return _Ragged(self.values[kept], np.where(self.starts > 0, kept_before[np.maximum(self.starts - 1, 0)], 0))
+        kept_before = np.zeros(len(kept) + 1, dtype=np.int32)  # 32 bits: a text has at most 256 MiB
+        np.cumsum(kept, out=kept_before[1:])
+        return _Ragged(self.values[kept], kept_before[self.starts])
 
     def rows(self, first: int, end: int) -> np.ndarray:
         """Rows first..end-1, end to end."""
@@ -120,8 +132,12 @@ class _Ragged:
 
     def cells(self, rows: np.ndarray) -> np.ndarray:
         """Where in ``values`` the given rows lie, end to end."""
-        firsts, lengths = self.starts[rows], self.lengths(rows)
-        return np.repeat(firsts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+        return _cells(self.starts[rows], self.lengths(rows))
+
+
+def _cells(firsts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The runs firsts[i] .. firsts[i] + lengths[i] − 1, end to end."""
+    return np.repeat(firsts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
 
 
 def find_title_lines(paragraphs: list[Paragraph], toc: list[TocEntry]) -> dict[int, int | None]:
