@@ -6,6 +6,7 @@
   python build.py serve [--dev-addr HOST:PORT]    live preview; rebuilds when a seed, override, template or
                                                   mkdocs.yml changes
   python build.py inspect [SEED ...] [--json]     show how each compilation was split, and what was removed
+  python build.py prepare [SEED ...]              split and analyse into .cache/ only, for a build to find there
 
 SEED defaults to seeds/*.txt. Errors in the input are reported as one line; --debug shows the traceback.
 """
@@ -19,7 +20,7 @@ import sys
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent
-COMMANDS = ("build", "serve", "inspect")
+COMMANDS = ("build", "serve", "inspect", "prepare")
 
 
 def main(argv: list[str]) -> int:
@@ -65,9 +66,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     if command == "inspect":
         parser.add_argument("--json", action="store_true", help="print the split as JSON (for tools and tests)")
-    if command in ("build", "inspect"):
+    if command in ("build", "inspect", "prepare"):
         parser.add_argument("--verbatim", action="store_true",
                             help="keep the source punctuation (no full-width conversion)")
+    if command in ("build", "prepare"):
+        parser.add_argument("--jobs", type=positive_number, default=os.cpu_count() or 1, metavar="N",
+                            help="split and analyse up to N compilations at once (default: one per core, "
+                                 "%(default)s)")
     if command == "serve":
         parser.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: %(default)s)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -75,6 +80,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(rest)
     args.command = command
     return args
+
+
+def positive_number(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
 
 
 if __name__ == "__main__":

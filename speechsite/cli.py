@@ -1,4 +1,5 @@
-"""The commands behind ``build.py``: build (into temporary folders, then swapped in), serve and inspect."""
+"""The commands behind ``build.py``: build (into temporary folders, then swapped in), prepare (the compilations
+into the cache only), serve and inspect."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from .compilation_cache import FOLDER as COMPILATIONS_CACHE, prepared_compilations
 from .downloads.site_files import copy_downloads
 from .errors import InputError, OutputError, display_path
 from .interrupts import deferred
@@ -32,6 +34,7 @@ SEEDS_VARIABLE = "SPEECHSITE_SEEDS"
 """mkdocs.yml reads the seeds from this variable when set (os.pathsep between paths): how serve passes them on."""
 FULL_DISK = {errno.ENOSPC: "no space left on device", errno.EDQUOT: "disk quota exceeded"}
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+ALL_CORES = os.cpu_count() or 1
 CONFIG_FILE = PROJECT_DIR / "mkdocs.yml"
 
 
@@ -41,8 +44,10 @@ def run(args) -> int:
         return inspect(_seeds(args.seeds), as_json=args.json, verbatim=args.verbatim)
     if args.command == "serve":
         return serve(args.seeds, args.dev_addr)
+    if args.command == "prepare":
+        return prepare(_seeds(args.seeds), verbatim=args.verbatim, jobs=args.jobs)
     return build(_seeds(args.seeds), args.site_dir, args.offline_dir, args.dist_dir, site_url=args.site_url,
-                 strict=args.strict, verbatim=args.verbatim)
+                 strict=args.strict, verbatim=args.verbatim, jobs=args.jobs)
 
 
 def describe(error: Exception) -> str:
@@ -63,17 +68,21 @@ def printable(text: str) -> str:
 
 
 def build(seeds: list[Path], site_dir: Path, offline_dir: Path, dist_dir: Path, site_url: str | None = None,
-          strict: bool = False, verbatim: bool = False) -> int:
+          strict: bool = False, verbatim: bool = False, jobs: int = ALL_CORES) -> int:
     """Build the hosted site, the offline site and its zip into temporary folders beside their destinations and
-    swap them in only when all three succeeded: a failed build leaves the previous ones untouched."""
+    swap them in only when all three succeeded: a failed build leaves the previous ones untouched. Compilations
+    come from the cache where it holds them; the others are split in up to ``jobs`` processes."""
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH: one line naming it, before MkDocs trips over it
     site_url = checked_site_url(site_url)
     _refuse_symlink_loops([*seeds, site_dir, offline_dir, dist_dir])
     site_dir, offline_dir = site_dir.resolve(), offline_dir.resolve()
     zip_path = dist_dir.resolve() / offline_zip_name(seeds[0])
     check_outputs(PROJECT_DIR, seeds, site_dir, offline_dir, zip_path)  # before anything is read, staged or replaced
-    compilations = [build_compilation(seed, verbatim) for seed in seeds]
-    for compilation in compilations:
+    prepared = prepared_compilations(seeds, verbatim, PROJECT_DIR / COMPILATIONS_CACHE, jobs)
+    made = sum(not p.from_cache for p in prepared)
+    log.info("compilations: %d split and analysed, %d from the cache", made, len(prepared) - made)
+    compilations = [p.compilation for p in prepared]
+    for compilation in compilations:  # the reports are data on the compilation: a cached one reports as a new one
         for line in decision_report(compilation):
             log.info(printable(line))
         for warning in compilation.warnings:
@@ -100,6 +109,15 @@ def build(seeds: list[Path], site_dir: Path, offline_dir: Path, dist_dir: Path, 
     print(f"built {offline}/ and {display_path(zip_path)} — open {offline}/index.html from disk, no server needed")
     if not site_url:
         log.info("no site URL given (--site-url or SITE_URL): %s/ has no canonical links and no sitemap", hosted)
+    return 0
+
+
+def prepare(seeds: list[Path], verbatim: bool = False, jobs: int = ALL_CORES) -> int:
+    """Split and analyse the compilations into the cache, without building a site: the piece of a build that can run
+    as separate jobs, on separate machines sharing the project folder."""
+    _refuse_symlink_loops(seeds)
+    for seed, prepared in zip(seeds, prepared_compilations(seeds, verbatim, PROJECT_DIR / COMPILATIONS_CACHE, jobs)):
+        print(printable(f"{display_path(seed)}: {'in the cache' if prepared.from_cache else 'split and analysed'}"))
     return 0
 
 
@@ -161,7 +179,8 @@ def serve(seeds: list[Path], dev_addr: str) -> int:
 
 def inspect(seeds: list[Path], as_json: bool, verbatim: bool = False) -> int:
     _refuse_symlink_loops(seeds)
-    compilations = [build_compilation(seed, verbatim) for seed in seeds]
+    compilations = [p.compilation for p in prepared_compilations(seeds, verbatim, PROJECT_DIR / COMPILATIONS_CACHE,
+                                                                 ALL_CORES)]
     if as_json:  # JSON escapes C0 controls itself; printable writes the others the same way, still valid JSON
         print(printable(json.dumps({"collections": [_as_json(c) for c in compilations]}, ensure_ascii=False,
                                    indent=1)))

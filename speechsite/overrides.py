@@ -22,12 +22,19 @@ OVERRIDES_LIMIT = 2**20
 """Bytes an override file may have: a megabyte is tens of thousands of pins."""
 
 
-def load_overrides(seed: Path) -> Overrides:
-    """Read the override file of a seed, or return empty overrides when it has none."""
+def override_bytes(seed: Path) -> bytes | None:
+    """The bytes of the seed's override file, None when it has none, or InputError naming what is wrong with it."""
     path = override_path(seed)
     if not os.path.exists(path):  # False, not an error, for a name too long to exist (a 255-byte seed name + .toml)
+        return None
+    return read_regular_file(path, OVERRIDES_LIMIT, "an override file")
+
+
+def load_overrides(seed: Path) -> Overrides:
+    """Read the override file of a seed, or return empty overrides when it has none."""
+    path, data = override_path(seed), override_bytes(seed)
+    if data is None:
         return Overrides()
-    data = read_regular_file(path, OVERRIDES_LIMIT, "an override file")
     try:
         tables = tomllib.loads(data.decode("utf-8").removeprefix("\ufeff"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:

@@ -1,18 +1,22 @@
-"""Run one piece of work in a forked child process while the parent does another: how ``python build.py`` renders
-the hosted and the offline site at once on a machine with two or more cores.
+"""Work in forked processes: one piece in a child while the parent does another (``alongside``: how ``python
+build.py`` renders the hosted and the offline site at once), and many independent pieces in a pool of workers
+(``map_in_processes``: how it splits the compilations not in the cache).
 
-A fork, not multiprocessing's pickling: the child inherits the prepared compilations and the loaded modules for
-free, and only one line of text (the error, if any) comes back through a pipe.
+``alongside`` forks without multiprocessing's pickling: the child inherits the prepared compilations and the loaded
+modules for free, and only one line of text (the error, if any) comes back through a pipe. The pool's pieces are
+compilations, which must come back, so there they travel pickled.
 """
 
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from typing import NoReturn
 
@@ -64,6 +68,36 @@ def alongside(work: Callable[[], None], describe: Callable[[BaseException], str]
         cause = ChildTraceback(child_traceback) if child_traceback else None
         raise ChildFailed(line or f"the child process ended with status {os.waitstatus_to_exitcode(status)}") \
             from cause
+
+
+def map_in_processes(work: Callable, *iterables: Iterable, jobs: int) -> list:
+    """``list(map(work, *iterables))``, in up to ``jobs`` forked worker processes, each piece and its result pickled.
+    The first error in the pieces' order is raised as it is (so it must pickle), as in this process; on it, or on a
+    Ctrl-C or SIGTERM, the workers are stopped at once, and if the parent is killed outright they die with it. With
+    one job or one piece, or where fork is not the platform's own way (only Linux), the work runs in this process."""
+    arguments = [list(iterable) for iterable in iterables]
+    pieces = min(map(len, arguments))
+    if jobs == 1 or pieces < 2 or sys.platform != "linux":
+        return list(map(work, *arguments))
+    with ProcessPoolExecutor(min(jobs, pieces), multiprocessing.get_context("fork"),
+                             initializer=_live_as_worker, initargs=(os.getpid(),)) as pool:
+        try:
+            with deferred():  # the workers are forked with signals held back until they have set their own handling
+                results = pool.map(work, *arguments)
+            return list(results)
+        except BaseException:
+            for worker in pool._processes.values():  # Python has no public way to stop busy workers before 3.14
+                worker.terminate()
+            raise
+
+
+def _live_as_worker(parent: int) -> None:
+    """A worker ignores Ctrl-C, which reaches the whole process group, and ends at SIGTERM without a word: the parent
+    alone reports a stop, and stops the workers itself."""
+    _die_with(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
 
 
 def _live_as_child(work: Callable[[], None], describe: Callable[[BaseException], str], report_fd: int,

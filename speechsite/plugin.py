@@ -25,13 +25,14 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils import CountHandler, write_file
 
+from .compilation_cache import FOLDER as COMPILATIONS_CACHE, prepared_compilations
 from .downloads.site_files import compilation_downloads, download_files, speech_download
 from .errors import InputError
 from .fidelity import check_page
 from .model import Compilation, Speech
 from .output_paths import check_site_dir, replace_site, stage
 from .overrides import override_path
-from .pipeline import build_compilation, decision_report
+from .pipeline import decision_report
 from .precompress import precompress
 from .reproducible import gzip_sitemap, source_date, source_date_epoch
 from .search_index import index_files, search_index
@@ -145,7 +146,9 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             self.compilations = self.prepared
         else:
             try:
-                self.compilations = [_cached_compilation(path, self.config.verbatim) for path in self.seed_paths()]
+                self.compilations = [_cached_compilation(path, self.config.verbatim,
+                                                         self.project_dir / COMPILATIONS_CACHE)
+                                     for path in self.seed_paths()]
             except InputError as error:
                 raise PluginError(str(error)) from None
             for compilation in self.compilations:
@@ -270,10 +273,11 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
 
 _COMPILATIONS: dict[tuple, Compilation] = {}
 """Compilations of this process by (seed, its override file, size and modification time, verbatim): a rebuild
-while serving runs the pipeline again only for a seed or override file that changed, not for a template edit."""
+while serving reads again only a seed or override file that changed, not after a template edit, and splits it again
+only if its content is new to the compilation cache."""
 
 
-def _cached_compilation(seed: Path, verbatim: bool) -> Compilation:
+def _cached_compilation(seed: Path, verbatim: bool, cache_folder: Path) -> Compilation:
     def stamp(path: Path):  # os.path.exists: a name too long to exist is absent, not an error
         return (path.stat().st_size, path.stat().st_mtime_ns) if os.path.exists(path) else None
 
@@ -281,7 +285,7 @@ def _cached_compilation(seed: Path, verbatim: bool) -> Compilation:
     if key not in _COMPILATIONS:
         for stale in [old for old in _COMPILATIONS if old[0] == key[0]]:
             del _COMPILATIONS[stale]  # keep only the current version of each seed
-        _COMPILATIONS[key] = build_compilation(seed, verbatim)
+        _COMPILATIONS[key] = prepared_compilations([seed], verbatim, cache_folder)[0].compilation
     return _COMPILATIONS[key]
 
 

@@ -41,9 +41,14 @@ def read_regular_file(path: Path, limit: int, what: str) -> bytes:
     return data
 
 
+def seed_bytes(path: Path) -> bytes:
+    """The bytes of a compilation file, or InputError naming what is wrong with it."""
+    return read_regular_file(path, SEED_LIMIT, "a compilation .txt file")
+
+
 def read_lines(path: Path) -> list[SourceLine]:
     """Read a compilation file into lines numbered from 1, or raise InputError naming what is wrong."""
-    data = read_regular_file(path, SEED_LIMIT, "a compilation .txt file")
+    data = seed_bytes(path)
     text = decode(data, path)
     if not text.strip():
         raise InputError("the file is empty; a compilation needs a title line and a table of contents", path)

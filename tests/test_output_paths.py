@@ -17,13 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import copy_project
 from speechsite.output_paths import STAGING_PREFIX
 from speechsite.parallel import can_fork
 from test_cli import output_dirs
 
 SEED = "seeds/000_6daea81426b11c94.txt"
-PROJECT_ENTRIES = ("build.py", "mkdocs.yml", "docs", "templates", "seeds", "speechsite")
-"""What a copy of the project needs to build (tests, benchmarks and the rest are not needed by the build)."""
 
 
 def build(project: Path, *args, **popen) -> subprocess.CompletedProcess:
@@ -43,16 +42,9 @@ def staging_folders(*folders: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def built_copy(tmp_path_factory, project_dir) -> Path:
+def built_copy(tmp_path_factory) -> Path:
     """A copy of the project with a .git folder and a finished build into its default site/, site-offline/, dist/."""
-    copy = tmp_path_factory.mktemp("built") / "project"
-    copy.mkdir()
-    for name in PROJECT_ENTRIES:
-        source = project_dir / name
-        if source.is_dir():
-            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, copy / name)
+    copy = copy_project(tmp_path_factory.mktemp("built") / "project")
     (copy / ".git").mkdir()
     (copy / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     result = build(copy)

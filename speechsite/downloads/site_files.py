@@ -12,11 +12,11 @@ import functools
 import hashlib
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from ..atomic import write_atomically
 from ..model import BackMatter, Compilation, Paragraph, Speech
 from ..reproducible import source_date_epoch
 from .epub import compilation_epub
@@ -93,7 +93,7 @@ def download_files(compilation: Compilation, site_url: str | None, cache_dir: Pa
         if files[path] is None:
             files[path] = make()
             if cached:
-                _store(cached, files[path])
+                write_atomically(cached, files[path])
     return files
 
 
@@ -127,19 +127,6 @@ def _code_version() -> str:
         if source.is_file() and source.suffix != ".pyc":
             digest.update(source.read_bytes())
     return digest.hexdigest()
-
-
-def _store(path: Path, data: bytes) -> None:
-    """Write whole or not at all: a build killed meanwhile leaves at most a temporary file, never half an entry."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _file_name(title: str) -> str:
