@@ -1,8 +1,14 @@
-"""Small compilations built by hand for unit tests of the analysis modules."""
+"""Small compilations built by hand for unit tests of the analysis modules, seed files written for a test, and a
+copy of the project for builds that must not touch its caches."""
 
+import shutil
 from pathlib import Path
 
 from speechsite.model import Compilation, Paragraph, Speech, TocEntry
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_ENTRIES = ("build.py", "mkdocs.yml", "docs", "templates", "seeds", "speechsite")
+"""What a copy of the project needs to build (tests, benchmarks and the rest are not needed by the build)."""
 
 
 def compilation_of(*bodies: list[str]) -> Compilation:
@@ -13,3 +19,23 @@ def compilation_of(*bodies: list[str]) -> Compilation:
                       for index, text in enumerate(texts, start=1)]
         speeches.append(Speech(TocEntry(number, f"第{number}篇讲话", number), paragraphs, title=f"第{number}篇讲话"))
     return Compilation(Path("sample.txt"), "汇编", speeches, [], [])
+
+
+def write_compilation(directory: Path, body: str, name: str = "sample.txt", encoding: str = "utf-8") -> Path:
+    """Write a small compilation file for a test and return its path."""
+    path = directory / name
+    path.write_bytes(body.encode(encoding))
+    return path
+
+
+def copy_project(destination: Path) -> Path:
+    """A copy of what the project needs to build, into the new folder destination: its builds run its own build.py
+    and keep their caches in its own .cache/, never the project's."""
+    destination.mkdir(parents=True)
+    for name in PROJECT_ENTRIES:
+        source = PROJECT_DIR / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, destination / name)
+    return destination

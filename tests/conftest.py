@@ -1,19 +1,17 @@
-"""Shared fixtures: the project root, the seed, and the seed's compilation built once per test session; a copy of the
-project for builds that must not touch its caches."""
+"""Shared fixtures: the project root, the seed, and the seed's compilation built once per test session. Helpers that
+tests import live in builders.py: a module named conftest is also tests/e2e's, and which one an import finds depends
+on what pytest collected first."""
 
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from builders import PROJECT_DIR
 from speechsite.pipeline import build_compilation
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-PROJECT_ENTRIES = ("build.py", "mkdocs.yml", "docs", "templates", "seeds", "speechsite")
-"""What a copy of the project needs to build (tests, benchmarks and the rest are not needed by the build)."""
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
@@ -30,23 +28,3 @@ def seed_path() -> Path:
 @pytest.fixture(scope="session")
 def seed_compilation(seed_path):
     return build_compilation(seed_path)
-
-
-def write_compilation(directory: Path, body: str, name: str = "sample.txt", encoding: str = "utf-8") -> Path:
-    """Write a small compilation file for a test and return its path."""
-    path = directory / name
-    path.write_bytes(body.encode(encoding))
-    return path
-
-
-def copy_project(destination: Path) -> Path:
-    """A copy of what the project needs to build, into the new folder destination: its builds run its own build.py
-    and keep their caches in its own .cache/, never the project's."""
-    destination.mkdir(parents=True)
-    for name in PROJECT_ENTRIES:
-        source = PROJECT_DIR / name
-        if source.is_dir():
-            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, destination / name)
-    return destination

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
+from builders import copy_project
 from speechsite import compilation_cache, plugin
 from speechsite.compilation_cache import FOLDER
 from speechsite.pipeline import build_compilation

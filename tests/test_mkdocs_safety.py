@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT_DIR
+from builders import PROJECT_DIR
 from speechsite.output_paths import STAGING_PREFIX
 
 sys.path.insert(0, str(PROJECT_DIR / "tests" / "e2e"))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
+from builders import copy_project
 from speechsite.output_paths import STAGING_PREFIX
 from speechsite.parallel import can_fork
 from test_cli import output_dirs

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
+from builders import copy_project
 from speechsite.compilation_cache import FOLDER as COMPILATIONS_CACHE
 from speechsite.errors import InputError
 from speechsite.parallel import ChildFailed, ChildTraceback, alongside, can_fork, map_in_processes

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from mkdocs.utils.meta import get_data
 
-from conftest import PROJECT_DIR, write_compilation
+from builders import PROJECT_DIR, write_compilation
 from speechsite.model import Compilation, Paragraph, Speech, TocEntry
 from speechsite.write import DESCRIPTION_LENGTH, LONG_PARAGRAPH, PageWriter, description, html_text, markdown_text
 
