@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 SAMPLE_SECONDS = 0.01
+
+
+def child_measurement(script: str, *args: str) -> str:
+    """What ``script --measure ARGS`` prints, run in its own process (so that each measurement starts clean), or
+    its last error line."""
+    result = subprocess.run([sys.executable, script, "--measure", *args], capture_output=True, text=True)
+    return result.stdout.strip() or f"failed: {result.stderr.strip().splitlines()[-1:]}"
 
 
 def run_measured(command: list[str], cwd: Path) -> tuple[float, int]:

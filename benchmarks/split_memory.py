@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -69,16 +68,14 @@ def main() -> None:
         measure(args.measure)
         return
     sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from measure import child_measurement
     from synthetic import make
 
     with tempfile.TemporaryDirectory() as scratch:
         for scale in args.scales:
             path = Path(scratch) / f"seed{scale}.txt"
             path.write_text(make(SEED_SPEECHES * scale, runs_per_speech=RUNS_PER_SPEECH).text, encoding="utf-8")
-            result = subprocess.run([sys.executable, __file__, "--measure", str(path)], capture_output=True,
-                                    text=True)
-            shown = result.stdout.strip() or f"failed: {result.stderr.strip().splitlines()[-1:]}"
-            print(f"{scale:4d}x  {shown}", flush=True)
+            print(f"{scale:4d}x  {child_measurement(__file__, str(path))}", flush=True)
 
 
 if __name__ == "__main__":

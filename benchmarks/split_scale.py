@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,6 +46,7 @@ def main() -> None:
         measure(args.measure)
         return
     sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from measure import child_measurement
     from synthetic import make
 
     cases = [("seed's shape", scale, {}) for scale in args.scales]
@@ -56,10 +56,7 @@ def main() -> None:
             path = Path(scratch) / f"{shape[:6]}{scale}.txt"
             path.write_text(make(SEED_SPEECHES * scale, runs_per_speech=RUNS_PER_SPEECH, **options).text,
                             encoding="utf-8")
-            result = subprocess.run([sys.executable, __file__, "--measure", str(path)], capture_output=True,
-                                    text=True)
-            shown = result.stdout.strip() or f"failed: {result.stderr.strip().splitlines()[-1:]}"
-            print(f"{shape:>13} {scale:4d}x  {shown}", flush=True)
+            print(f"{shape:>13} {scale:4d}x  {child_measurement(__file__, str(path))}", flush=True)
 
 
 if __name__ == "__main__":
