@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import os
 import zipfile
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -56,16 +57,29 @@ def offline_zip_name(seed: Path) -> str:
     return stem + OFFLINE_ZIP_SUFFIX
 
 
-def zip_folder(folder: Path, zip_path: Path, root: str) -> None:
-    """Zip every file under folder into zip_path, inside a top folder named root; sorted, fixed times and modes."""
+def zip_time() -> tuple[int, int, int, int, int, int]:
+    """The time every zip entry and download carries: SOURCE_DATE_EPOCH, or zip's earliest time when it is unset or
+    earlier."""
     epoch = source_date_epoch()
-    stamp = ZIP_EPOCH if epoch is None else max(
-        ZIP_EPOCH, datetime.fromtimestamp(epoch, timezone.utc).timetuple()[:6])
-    files = sorted((p for p in folder.rglob("*") if p.is_file()), key=lambda p: p.relative_to(folder).as_posix())
-    with zipfile.ZipFile(zip_path, "w") as archive:
-        for path in files:
-            entry = zipfile.ZipInfo(f"{root}/{path.relative_to(folder).as_posix()}", date_time=stamp)
+    return ZIP_EPOCH if epoch is None else max(ZIP_EPOCH, datetime.fromtimestamp(epoch, timezone.utc).timetuple()[:6])
+
+
+def write_zip(target, entries: Iterable[tuple[str, bytes]], stored: frozenset[str] = frozenset(),
+              compresslevel: int | None = None) -> None:
+    """Write the entries (name, bytes) into target (a path or a binary file) in the given order, each with
+    zip_time() and mode rw-r--r--; names in stored uncompressed (an EPUB's mimetype), the rest deflated."""
+    stamp = zip_time()
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, data in entries:
+            entry = zipfile.ZipInfo(name, date_time=stamp)
             entry.external_attr = 0o100644 << 16  # a regular file, rw-r--r--, whatever the umask
             entry.create_system = 3  # Unix, so the mode above is honoured
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(entry, path.read_bytes(), compresslevel=9)
+            entry.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
+            archive.writestr(entry, data, compresslevel=compresslevel)
+
+
+def zip_folder(folder: Path, zip_path: Path, root: str) -> None:
+    """Zip every file under folder into zip_path, inside a top folder named root; sorted, fixed times and modes."""
+    files = sorted((p for p in folder.rglob("*") if p.is_file()), key=lambda p: p.relative_to(folder).as_posix())
+    write_zip(zip_path, ((f"{root}/{path.relative_to(folder).as_posix()}", path.read_bytes()) for path in files),
+              compresslevel=9)

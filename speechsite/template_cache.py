@@ -9,13 +9,13 @@ Python versions, whose compiled code may differ. Material's own plugins keep the
 from __future__ import annotations
 
 import logging
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import jinja2
 from jinja2.bccache import Bucket
+
+from .atomic import write_atomically
 
 log = logging.getLogger("speechsite")
 FOLDER = Path(".cache", "speechsite", f"templates-jinja{jinja2.__version__}-py{sys.version_info[0]}.{sys.version_info[1]}")
@@ -55,10 +55,7 @@ class CompiledTemplates(jinja2.BytecodeCache):
         if self.folder is None:
             return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=self.folder, prefix=".", delete=False) as scratch:
-                scratch.write(data)
-            os.replace(scratch.name, self.folder / bucket.key)  # whole or not at all, even with two builds at once
+            write_atomically(self.folder / bucket.key, data)  # whole or not at all, even with two builds at once
         except OSError as error:
             log.debug("not caching compiled templates in %s: %s", self.folder, error)
             self.folder = None  # a read-only project: memory only for the rest of the run

@@ -1,25 +1,21 @@
 """What the Word and EPUB downloads share: one fixed time for everything they date, text as XML can carry it, and
-zip files whose bytes depend only on what goes in them."""
+zip files whose bytes depend only on what goes in them (written as reproducible.py writes the offline zip)."""
 
 from __future__ import annotations
 
 import io
 import re
-import zipfile
 from datetime import datetime, timezone
 
-from ..reproducible import ZIP_EPOCH, source_date_epoch
+from ..reproducible import write_zip, zip_time
 
 XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 """Characters XML 1.0 cannot hold at all; a few stray control characters may survive the read stage."""
 
 
 def source_time() -> datetime:
-    """The time the downloads carry (document dates, zip entries): SOURCE_DATE_EPOCH, or zip's earliest time,
-    1980-01-01, when it is unset or earlier."""
-    epoch = source_date_epoch()
-    earliest = datetime(*ZIP_EPOCH, tzinfo=timezone.utc)
-    return earliest if epoch is None else max(earliest, datetime.fromtimestamp(epoch, timezone.utc))
+    """The time the downloads carry (document dates, zip entries): reproducible.zip_time, as a time in UTC."""
+    return datetime(*zip_time(), tzinfo=timezone.utc)
 
 
 def xml_text(text: str) -> str:
@@ -28,15 +24,7 @@ def xml_text(text: str) -> str:
 
 
 def reproducible_zip(files: dict[str, bytes], stored: frozenset[str] = frozenset()) -> bytes:
-    """A zip of files in the given order, each with the source time and mode rw-r--r--; names in stored are
-    written uncompressed (an EPUB's mimetype), the rest deflated."""
-    stamp = source_time().timetuple()[:6]
+    """A zip of files in the given order, as reproducible.write_zip writes them."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in files.items():
-            entry = zipfile.ZipInfo(name, date_time=stamp)
-            entry.external_attr = 0o100644 << 16  # a regular file, whatever the umask
-            entry.create_system = 3  # Unix, so the mode above is honoured
-            entry.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
-            archive.writestr(entry, data)
+    write_zip(buffer, files.items(), stored)
     return buffer.getvalue()
