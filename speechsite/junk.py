@@ -7,7 +7,8 @@ import re
 from collections import defaultdict
 
 from .errors import InputError
-from .model import Overrides, Removed, SourceLine, TextPin
+from .model import Overrides, Removed, SourceLine
+from .prefixes import Prefixes
 
 PHONE_NUMBER = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
 AD_WORDS = re.compile(r"代写|代做|微信|QQ|联系电话|咨询电话|客服|加盟|同微信")
@@ -26,29 +27,16 @@ def junk_reason(text: str) -> str | None:
     return None
 
 
-class JunkPins:
-    """The [[junk]] pins by their words. A line is looked up once per distinct length of words, not compared with
-    every pin: with thousands of pins that comparison made the split quadratic."""
-
-    def __init__(self, pins: list[TextPin]):
-        self.by_words = {pin.starts_with: pin for pin in pins}
-        self.lengths = sorted({len(words) for words in self.by_words})
-
-    def matching(self, text: str) -> list[TextPin]:
-        """The pins whose words start ``text``, shortest first."""
-        return [self.by_words[text[:length]] for length in self.lengths
-                if length <= len(text) and text[:length] in self.by_words]
-
-
 def split_junk(lines: list[SourceLine], overrides: Overrides) -> tuple[list[SourceLine], list[Removed]]:
     """Return the lines with junk replaced by blanks (so blank-line runs stay measurable), and the removed lines.
     A line a [[junk]] pin matches is removed with the reason of the longest pin that matches it."""
-    pins = JunkPins(overrides.junk)
+    pins = {pin.starts_with: pin for pin in overrides.junk}
+    prefixes = Prefixes(pins)
     pinned_lines: dict[str, list[int]] = defaultdict(list)
     kept, removed = [], []
     for line in lines:
         text = line.text.strip()
-        matching = pins.matching(text) if text else []
+        matching = [pins[words] for words in prefixes.starting(text)] if text else []
         for pin in matching:
             pinned_lines[pin.starts_with].append(line.number)
         reason = ("override: " + (matching[-1].reason or "marked as junk by the editor") if matching

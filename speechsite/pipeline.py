@@ -14,6 +14,7 @@ from .junk import split_junk
 from .model import Compilation, Overrides, Paragraph, Removed, SourceLine, Speech, TocEntry
 from .overrides import load_overrides
 from .parse import parse
+from .prefixes import Prefixes
 from .read import read_lines
 from .split.alignment import ImpossiblePins, Pins, segment
 from .split.titles import find_bylines, take_title_and_date, title_lines_and_headings
@@ -128,16 +129,12 @@ def _resolve_pins(overrides: Overrides, paragraphs: list[Paragraph], toc: list[T
 
 
 def _paragraphs_starting_with(words: list[str], paragraphs: list[Paragraph]) -> dict[str, list[int]]:
-    """Each pin's words → the indexes of the paragraphs that start with them, in one pass over the paragraphs with a
-    lookup per distinct length of words (comparing every pin with every paragraph was quadratic)."""
+    """Each pin's words → the indexes of the paragraphs that start with them, in one pass over the paragraphs."""
     found: dict[str, list[int]] = {w: [] for w in words}
-    lengths = sorted({len(w) for w in found})
+    prefixes = Prefixes(found)
     for index, paragraph in enumerate(paragraphs):
-        for length in lengths:
-            if length > len(paragraph.text):
-                break
-            if paragraph.text[:length] in found:
-                found[paragraph.text[:length]].append(index)
+        for start in prefixes.starting(paragraph.text):
+            found[start].append(index)
     return found
 
 
