@@ -211,6 +211,18 @@ def test_a_section_heading_belongs_to_the_text_after_it():
     assert "follows a heading" in evidence.reasons(2) and "follows a heading" not in evidence.reasons(1)
 
 
+def test_an_opening_questions_asker_named_in_a_title_speaks_for_that_entry():
+    from speechsite.split import weights
+    from speechsite.split.titles import TitleScores
+
+    paras = packed("水利要修好。", "杜问：林农的收入怎样提高？", "答：发展林下经济。", "有人会问：钱从哪里来？")
+    titles = TitleScores(paras, toc("兴修水利", "和法国记者杜邦的谈话", "有关人民代表大会"), [0, 1, 3])
+    _, opening = titles.rows(0, 3)
+    assert opening[1, 1] - opening[1, 0] == pytest.approx(weights.ASKER_IN_TITLE)
+    assert "the opening question's asker is named in the title" in titles.reasons(1, 1)
+    assert not opening[2].any()  # 有人会 is not in a title as one word
+
+
 def test_markers_are_calibrated_on_the_speeches_the_blank_lines_show_not_on_the_whole_toc():
     """A TOC of 30 entries whose text holds 5 (as the seed holds 19 of 59): 5 closing notes are still markers."""
     from speechsite.split.evidence import GapEvidence

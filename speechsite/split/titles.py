@@ -13,7 +13,7 @@ import numpy as np
 
 from ..model import Paragraph, Removed, Speech, TocEntry
 from . import weights
-from .shapes import BYLINE, DATE_LINE, GENERIC_TITLE_PAIRS, character_pairs
+from .shapes import BYLINE, DATE_LINE, GENERIC_TITLE_PAIRS, QUESTION, character_pairs
 
 TITLE_LINE_MAX_CHARS = 120  # a longer line is text, whatever it repeats
 NOT_A_WORD = re.compile(r"[\W_]+")
@@ -58,6 +58,7 @@ class TitleScores:
         self._entries_of_pair = _Ragged.of_lists([k for k, _ in row] for row in entry_weights)
         self._weights_of_pair = np.array([weight for row in entry_weights for _, weight in row])
         self._pairs_in_paragraph = pairs_in_paragraph.keeping(np.array([bool(row) for row in entry_weights], bool))
+        self._askers = _AskersInTitles(paragraphs, toc)
 
     def rows(self, first: int, end: int) -> tuple[np.ndarray, np.ndarray]:
         """The body and opening rows of blocks first..end-1: what each block adds to a segment of each entry for the
@@ -70,8 +71,11 @@ class TitleScores:
         # assigned to a title it does not mention costs, whatever share of the compilation it makes up.
         body = (matches - matches.mean(axis=1, keepdims=True)) * weights.TITLE_IN_BODY
         opening_lengths = cell_of[self._opening_ends(block_firsts)] - cell_of[block_firsts]
-        opening = self._matches(_cells(cell_of[block_firsts], opening_lengths), opening_lengths, with_counts=False)
-        return body, opening * weights.TITLE_IN_OPENING
+        opening = self._matches(_cells(cell_of[block_firsts], opening_lengths), opening_lengths,
+                                with_counts=False) * weights.TITLE_IN_OPENING
+        for block, entries in self._askers.in_openings(block_firsts, self._opening_ends(block_firsts)):
+            opening[block, entries] += weights.ASKER_IN_TITLE
+        return body, opening
 
     def _opening_ends(self, block_firsts):
         """Where the openings of blocks starting at these paragraphs end: OPENING_WINDOW paragraphs on, even where
@@ -99,7 +103,44 @@ class TitleScores:
         start = self.block_starts[block]
         opening = set(self._pairs_in_paragraph.rows(start, self._opening_ends(start)).tolist())
         shared = [pair for pair in self.weighted_pairs[k] if self.number[pair] in opening]
-        return ["title words in opening: " + " ".join(shared)] if shared else []
+        found = ["title words in opening: " + " ".join(shared)] if shared else []
+        firsts = np.array([start])
+        for _, entries in self._askers.in_openings(firsts, self._opening_ends(firsts)):
+            if k in entries:
+                found.append("the opening question's asker is named in the title")
+        return found
+
+
+class _AskersInTitles:
+    """Interviews: the paragraphs whose question names its asker (贝问：, 记者问：) as a title of the TOC names them
+    (和英国记者贝特兰的谈话), and those entries. A transcript names the asker by the name, or the first character of
+    the name, that its title gives."""
+
+    def __init__(self, paragraphs: list[Paragraph], toc: list[TocEntry]):
+        keys = [title_key(entry.title) for entry in toc]
+        entries_naming: dict[str, np.ndarray] = {}
+        where, entries = [], []
+        for index, paragraph in enumerate(paragraphs):
+            question = QUESTION.match(paragraph.text)
+            asker = question.group("asker") if question else None
+            if not asker:
+                continue
+            if asker not in entries_naming:  # askers are few: each looked up once in every title
+                entries_naming[asker] = np.array([k for k, key in enumerate(keys) if asker in key], dtype=np.int64)
+            if entries_naming[asker].size:
+                where.append(index)
+                entries.append(entries_naming[asker])
+        self.paragraphs = np.array(where, dtype=np.int64)
+        """Indexes of the paragraphs that open with such a question, ascending."""
+        self.entries = entries
+        """For each of them, the entries whose title names its asker."""
+
+    def in_openings(self, firsts: np.ndarray, ends: np.ndarray):
+        """(block, entries) for each block, given by where its opening starts and ends, whose opening holds such a
+        question: few blocks, found by bisection."""
+        low, high = np.searchsorted(self.paragraphs, firsts), np.searchsorted(self.paragraphs, ends)
+        for block in np.flatnonzero(high > low):
+            yield int(block), np.unique(np.concatenate(self.entries[low[block]:high[block]]))
 
 
 class _Ragged:

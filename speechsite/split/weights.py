@@ -23,6 +23,8 @@ AFTER_HEADING = -4.0          # nor on a section heading: a heading belongs to t
 AFTER_SALUTATION = -8.0       # a speech does not end on 同志们: — what follows a salutation belongs to it
 CLOSING_FORMULA = -8.0        # nor does one open with 谢谢大家 or 我就讲这么多
 TITLE_IN_OPENING = 3.0        # weight of the title's pairs found in a segment's first paragraphs
+ASKER_IN_TITLE = 2.0          # an opening question's asker (贝问:) named in a title (…贝特兰的谈话): as much as a
+                              # named asker says of a start, here for that entry
 TITLE_IN_BODY = 0.6           # weight per paragraph of the title match across the segment
 SKIPPED_ENTRY = 3.0           # a TOC entry with no body between two entries that have one
 EDITORS_NOTE = 1.5            # a note in parentheses closing, or a note naming the piece opening, before calibration
