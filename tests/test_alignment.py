@@ -211,6 +211,18 @@ def test_a_section_heading_belongs_to_the_text_after_it():
     assert "follows a heading" in evidence.reasons(2) and "follows a heading" not in evidence.reasons(1)
 
 
+def test_a_speech_may_open_on_its_first_sections_heading():
+    """What the text under a heading says of a start, it says of the heading: an interview opening on a heading."""
+    from speechsite.split.evidence import GapEvidence
+
+    paras = packed("林业大有前途。", "林业和林农", "杜问：林农的收入怎样提高？", "答：发展林下经济。", "水利和灌溉",
+                   "问：渠道怎样配套？", "答：分期配套。")
+    evidence = GapEvidence(paras, expected_speeches=2)
+    assert "under the heading: opens a dialogue: 杜问：" in evidence.reasons(1)
+    assert evidence.score(1) > evidence.score(2)
+    assert evidence.score(4) < evidence.score(1)  # under the second heading the dialogue goes on
+
+
 def test_an_opening_questions_asker_named_in_a_title_speaks_for_that_entry():
     from speechsite.split import weights
     from speechsite.split.titles import TitleScores
@@ -221,6 +233,16 @@ def test_an_opening_questions_asker_named_in_a_title_speaks_for_that_entry():
     assert opening[1, 1] - opening[1, 0] == pytest.approx(weights.ASKER_IN_TITLE)
     assert "the opening question's asker is named in the title" in titles.reasons(1, 1)
     assert not opening[2].any()  # 有人会 is not in a title as one word
+
+
+def test_an_interview_opening_on_a_heading_after_another_speech_starts_at_the_heading():
+    lines = FOREST + ["林业和林农", "杜问：林农的收入怎样提高？", "答：发展林下经济。", "问：资金从哪里来？", "答：林业贷款。",
+                      "学校和教师", "问：山区学校怎样办好？", "答：" + SCHOOL[0], "问：教师呢？", "答：" + SCHOOL[1]]
+    paras = packed(*lines)
+    segments, _ = segment(paras, toc("植树造林", "和法国记者杜邦的谈话"))
+    assert [(s.entry.number, s.start) for s in segments] == [(1, 0), (2, len(FOREST))]
+    assert {"under the heading: opens a dialogue: 杜问：",
+            "the opening question's asker is named in the title"} <= set(segments[1].boundary.evidence)
 
 
 def test_markers_are_calibrated_on_the_speeches_the_blank_lines_show_not_on_the_whole_toc():

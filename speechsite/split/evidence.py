@@ -13,9 +13,9 @@ import numpy as np
 
 from ..model import Paragraph
 from . import weights
-from .shapes import (CLOSING_WORDS, DATE_LINE, DESCRIBES_THE_PIECE, ENUMERATION_CONTINUATION, HEADING, MEETING_WORDS,
-                     NOTE_IN_PARENTHESES, PERORATION, PLAIN_OPENING_WORDS, QUESTION, REFERRING_BACK, is_salutation,
-                     character_pairs)
+from .shapes import (CLOSING_WORDS, DATE_LINE, DESCRIBES_THE_PIECE, ENUMERATION_CONTINUATION, MEETING_WORDS,
+                     NOTE_IN_PARENTHESES, PERORATION, PLAIN_OPENING_WORDS, QUESTION, REFERRING_BACK, character_pairs,
+                     is_heading, is_salutation)
 
 
 class GapEvidence:
@@ -47,12 +47,35 @@ class GapEvidence:
 
     def _weigh(self, j: int) -> list[tuple[float, str]]:
         here, before = self.paragraphs[j], self.paragraphs[j - 1]
-        text = here.text
         found = []
         if here.blank_lines_before > self.usual_blank_run:
             found.append((weights.LONGER_BLANK_RUN, f"{here.blank_lines_before} blank lines"))
         elif here.blank_lines_before < self.usual_blank_run:
             found.append((weights.SHORTER_BLANK_RUN, "fewer blank lines than usual"))
+        found += self._opening(here.text)
+        if is_heading(here.text) and j + 1 < len(self.paragraphs):
+            # A speech may open on its first section's heading: what the text under the heading says of a start
+            # says it of the heading.
+            found += [(weight, f"under the heading: {reason}") for weight, reason in
+                      self._opening(self.paragraphs[j + 1].text)]
+        if is_heading(before.text):
+            found.append((weights.AFTER_HEADING, "follows a heading"))
+        if CLOSING_WORDS.search(before.text[-30:]) or (len(before.text) > 60 and PERORATION.match(before.text)):
+            found.append((weights.CLOSING, "previous paragraph closes"))
+        if is_salutation(before.text):
+            found.append((weights.AFTER_SALUTATION, "follows a salutation"))
+        if self.topic_shift is not None and self.topic_shift[j] >= 1.0:
+            found.append((weights.TOPIC_SHIFT * min(3.0, self.topic_shift[j]),
+                          f"vocabulary changes ({self.topic_shift[j]:.1f} deviations)"))
+        for key in marker_keys(before.text):
+            marker = self.markers.get(key)
+            if marker and not marker.opens:
+                found.append((marker.weight, f"previous paragraph closes like {marker.count} others: {marker.name}"))
+        return found
+
+    def _opening(self, text: str) -> list[tuple[float, str]]:
+        """What a paragraph's own words say of a speech starting with it."""
+        found = []
         if is_salutation(text):
             weight = weights.SALUTATION_WITH_COLON if text.endswith((":", "：")) else weights.SALUTATION_OTHER
             found.append((weight, f"salutation {text}"))
@@ -72,23 +95,10 @@ class GapEvidence:
         if question:
             found.append((weights.NAMED_ASKER, f"opens a dialogue: {question.group()}") if question.group("asker")
                          else (weights.REFERS_BACK, "a question in a dialogue"))
-        if HEADING.match(before.text) and not DATE_LINE.match(before.text):
-            found.append((weights.AFTER_HEADING, "follows a heading"))
-        if CLOSING_WORDS.search(before.text[-30:]) or (len(before.text) > 60 and PERORATION.match(before.text)):
-            found.append((weights.CLOSING, "previous paragraph closes"))
-        if is_salutation(before.text):
-            found.append((weights.AFTER_SALUTATION, "follows a salutation"))
-        if self.topic_shift is not None and self.topic_shift[j] >= 1.0:
-            found.append((weights.TOPIC_SHIFT * min(3.0, self.topic_shift[j]),
-                          f"vocabulary changes ({self.topic_shift[j]:.1f} deviations)"))
         for key in marker_keys(text):
             marker = self.markers.get(key)
             if marker and marker.opens:
                 found.append((marker.weight, f"opens like {marker.count} others: {marker.name}"))
-        for key in marker_keys(before.text):
-            marker = self.markers.get(key)
-            if marker and not marker.opens:
-                found.append((marker.weight, f"previous paragraph closes like {marker.count} others: {marker.name}"))
         return found
 
     def is_candidate(self, j: int) -> bool:

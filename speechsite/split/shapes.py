@@ -41,6 +41,11 @@ DESCRIBES_THE_PIECE = re.compile(
 GENERIC_TITLE_PAIRS = {"讲话", "发言", "致辞", "上的", "会上", "议上", "会议", "工作", "大会", "的讲", "的发", "的致"}
 
 
+def is_heading(text: str) -> bool:
+    """A section heading, not a date line (which is as short and ends no sentence either)."""
+    return bool(HEADING.match(text)) and not DATE_LINE.match(text)
+
+
 def is_salutation(text: str) -> bool:
     return len(text) <= 60 and bool(SALUTATION.match(text))
 
