@@ -260,6 +260,19 @@ def test_markers_are_calibrated_on_the_speeches_the_blank_lines_show_not_on_the_
     assert marker.weight > weights.EDITORS_NOTE and not marker.opens
 
 
+def test_a_byline_recurring_more_often_than_the_blank_lines_show_speeches_but_no_more_than_listed_is_a_marker():
+    """Five pieces under a byline, two of them after a single blank line like a paragraph's: the blank runs show
+    three speeches, the byline five, the TOC lists eight; the byline opens all five."""
+    lines = []
+    for number, body in enumerate(TOPICS):
+        lines += ([""] if number in (1, 3) else ["", ""]) if number else []
+        lines += [text for paragraph in ["作者"] + body for text in (paragraph, "")][:-1]
+    paras = paragraphs_from_lines([SourceLine(i, line) for i, line in enumerate(lines, start=1)])
+    segments, _ = segment(paras, toc(*TOPIC_TITLES, "甲", "乙", "丙"))
+    assert [(s.entry.number, s.start) for s in segments] == [(k + 1, 4 * k) for k in range(5)]
+    assert any("opens like 5 others: 作者" in reason for reason in segments[1].boundary.evidence)
+
+
 class TitleMatrices:
     """Title scores given outright, for the programme alone (what TitleScores.rows gives)."""
 

@@ -25,12 +25,14 @@ class GapEvidence:
         self.paragraphs = paragraphs
         runs = Counter(p.blank_lines_before for p in paragraphs[1:])
         self.usual_blank_run = runs.most_common(1)[0][0] if runs else 1
+        listed = expected_speeches
         if self.has_blank_line_structure:
             # The TOC may list more speeches than the text holds (the seed: 19 of 59); where blank lines show the
-            # structure, the longer runs between speeches say how many are here.
+            # structure, the longer runs between speeches say how many are here, at least: two speeches may also be
+            # apart by no more blank lines than two paragraphs.
             longer_runs = sum(p.blank_lines_before > self.usual_blank_run for p in paragraphs[1:])
             expected_speeches = min(expected_speeches, 1 + longer_runs)
-        self.markers = calibrate_markers(paragraphs, expected_speeches)
+        self.markers = calibrate_markers(paragraphs, expected_speeches, listed)
         # Where blank lines show the structure, they are the evidence; the vocabulary is read only where they don't.
         self.topic_shift = None if self.has_blank_line_structure else topic_shift(paragraphs)
         self._weighed: dict[int, list[tuple[float, str]]] = {}
@@ -185,12 +187,14 @@ def marker_keys(text: str) -> list[str]:
     return keys
 
 
-def calibrate_markers(paragraphs: list[Paragraph], expected: int) -> dict[str, Marker]:
+def calibrate_markers(paragraphs: list[Paragraph], expected: int, listed: int = 0) -> dict[str, Marker]:
     """Per-document self-calibration. The TOC says how many speeches to expect; a shape that recurs about that often
     (a third of it, and MARKER_MIN_COUNT, at least), never twice in a row, marks boundaries, with a precision of
-    expected / occurrences. Whether it opens or closes a speech, the text's edges tell: a shape on the first
-    paragraph opens, on the last closes; a short line found at neither edge is no marker, while notes in parentheses
-    close and notes naming the piece open by default."""
+    expected / occurrences. A short line may recur up to ``listed`` times (the TOC's entries, by default
+    ``expected``), since the text holds no more speeches than its TOC lists, however few the blank lines show.
+    Whether it opens or closes a speech, the text's edges tell: a shape on the first paragraph opens, on the last
+    closes; a short line found at neither edge is no marker, while notes in parentheses close and notes naming the
+    piece open by default."""
     where: dict[str, list[int]] = defaultdict(list)
     for index, paragraph in enumerate(paragraphs):
         for key in marker_keys(paragraph.text):
@@ -201,9 +205,9 @@ def calibrate_markers(paragraphs: list[Paragraph], expected: int) -> dict[str, M
     for key, indexes in where.items():
         count = len(indexes)
         is_note = key in ("note in parentheses", "note naming the piece")
-        # A line that recurs more often than there are speeches (同志们、朋友们! within one speech) marks something
+        # A line that recurs more often than there can be speeches (同志们、朋友们! within one speech) marks something
         # else; a note shape may, since notes also quote and explain inside the text.
-        most = 2 * expected if is_note else expected
+        most = 2 * expected if is_note else max(expected, listed)
         if count < max(weights.MARKER_MIN_COUNT, expected / 3) or count > most:
             if is_note:  # too rare or too common to calibrate: the general evidence of an editor's note
                 markers[key] = Marker(key, count, key == "note naming the piece", weights.EDITORS_NOTE)
