@@ -160,6 +160,15 @@ def test_every_gap_is_a_candidate_without_blank_lines_but_a_continuing_enumerati
     assert [evidence.is_candidate(j) for j in (1, 2)] == [False, True]
 
 
+def test_a_note_after_the_first_goes_on_with_the_notes_and_opens_no_speech():
+    """Notes kept in packed text: 〔2〕这是指… looks like a note naming the next piece, but continues the notes."""
+    from speechsite.split.evidence import GapEvidence
+
+    evidence = GapEvidence(packed("学校要办好。", "〔1〕见前文。", "〔2〕这是指一九五六年的决议。", "⑵ 见前文。"),
+                           expected_speeches=2)
+    assert [evidence.is_candidate(j) for j in (1, 2, 3)] == [True, False, False]
+
+
 def test_more_pinned_starts_than_entries_is_an_error_not_a_crash():
     from speechsite.split.alignment import ImpossiblePins
 

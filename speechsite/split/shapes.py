@@ -20,9 +20,10 @@ CLOSING_WORDS = re.compile(r"谢谢|讲(?:这么多|这些|这几点|这点意�
                            r"阖家幸福|万岁[!！]?$|闭幕[。!！]?$")
 # A long paragraph that opens by addressing the audience is the closing exhortation (同志们!美好前景令人憧憬…).
 PERORATION = re.compile(r"^(?:同志们|朋友们|各位[^,，!！]{0,12})[、,，!！]")
+# What goes on with a list begun before it: 二、, （二）, 其次, an answer 答：, and a note after the first (〔2〕, ⑵).
 ENUMERATION_CONTINUATION = re.compile(
     r"^(?:[二三四五六七八九十]+(?:[、是要\s]|$)|[(（](?!一[)）])[一二三四五六七八九十百〇○零]+[)）]|第[二三四五六七八九十]+[,，、]|"
-    r"[(（](?!1[)）])\d{1,3}[)）]|[2-9]\d?[、.．]|其次|再次|另一方面|此外|同时|另外|(?:[^，。:：]{1,6})?答\s*[:：])")
+    r"[(（〔](?!1[)）〕])\d{1,3}[)）〕]|[⑵-⒇]|[2-9]\d?[、.．]|其次|再次|另一方面|此外|同时|另外|(?:[^，。:：]{1,6})?答\s*[:：])")
 # A section heading: a short line that ends no sentence (一　两种方针, 中国共产党和抗日战争).
 HEADING = re.compile(r"^[^。！？!?；;：:…]{1,20}(?<![。！？!?；;：:）)”’…])$")
 # A question in a dialogue: a bare 问: goes on with one; a named asker (记者问:) opens it, as an interview's first.
