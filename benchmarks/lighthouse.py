@@ -7,7 +7,7 @@ seed into a temporary folder first unless --site is given.
 
 Each line also names the longest main-thread task (Lighthouse's long-tasks audit, median over the runs) and what it
 is, from the run's trace: Lighthouse simulates a phone by multiplying each task's observed time by 4, or by 2 when the
-task lays the page out, so 50 ms means ~12 ms (~25 ms with layout) on this machine. An empty page is scored too: the
+task lays the page out, so 50 ms means ~12 ms (~25 ms with layout) on this machine (desktop: ×1, ×0.5). An empty page is scored too: the
 browser's own work to commit a navigation (window, script context) is a long task on every page, not the site's.
 
   python benchmarks/lighthouse.py [--runs 3] [--site DIR] [--page speeches/05/]
@@ -66,9 +66,9 @@ def build_site(into: Path) -> Path:
     return into / "site"
 
 
-def main_thread_tasks(trace: dict) -> list[dict]:
-    """The renderer's top-level main-thread tasks: observed ms, their CPU ms, Lantern's estimate (×4, ×2 with layout)
-    and the ms of each kind of work inside (self time of the events, scripts by file name)."""
+def main_thread_tasks(trace: dict, slowdown: float) -> list[dict]:
+    """The renderer's top-level main-thread tasks: observed ms, their CPU ms, Lantern's estimate (× the CPU slowdown,
+    half that with layout) and the ms of each kind of work inside (self time of the events, scripts by file name)."""
     events = trace["traceEvents"]
     threads = {(e["pid"], e["tid"]) for e in events
                if e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"}
@@ -104,7 +104,8 @@ def main_thread_tasks(trace: dict) -> list[dict]:
             task["work"][open_events[-1]["kind"]] -= event["dur"] / 1000
         open_events.append(event)
     for task in tasks:
-        task["estimate"] = task["ms"] * (2 if task["layout"] else 4)
+        task["factor"] = slowdown / 2 if task["layout"] else slowdown
+        task["estimate"] = task["ms"] * task["factor"]
     return tasks
 
 
@@ -115,7 +116,7 @@ def what_task(tasks: list[dict], estimate: float) -> str:
     task = min(tasks, key=lambda task: abs(task["estimate"] - estimate))
     kinds = [(kind, ms) for kind, ms in task["work"].most_common() if kind not in ("other",) and ms >= 0.5][:2]
     parts = ", ".join(f"{kind} {ms:.0f}" for kind, ms in kinds)
-    return (f"{parts} of {task['ms']:.0f} ms observed ×{2 if task['layout'] else 4}"
+    return (f"{parts} of {task['ms']:.0f} ms observed ×{task['factor']:g}"
             f" (CPU {task['cpu ms']:.0f} ms)")
 
 
@@ -132,7 +133,9 @@ def lighthouse(url: str, form_factor: str, report: Path) -> dict[str, float]:
     long_tasks = result["audits"].get("long-tasks", {}).get("details", {}).get("items", [])
     scores["longest task ms"] = round(max((task["duration"] for task in long_tasks), default=0))
     trace = report.with_name(report.stem + "-0.trace.json")
-    scores["longest task"] = what_task(main_thread_tasks(json.loads(trace.read_text())), scores["longest task ms"])
+    slowdown = result["configSettings"]["throttling"]["cpuSlowdownMultiplier"]
+    tasks = main_thread_tasks(json.loads(trace.read_text()), slowdown)
+    scores["longest task"] = what_task(tasks, scores["longest task ms"])
     failing = [audit_id for audit_id, audit in result["audits"].items()
                if audit.get("score") is not None and audit["score"] < 1 and audit.get("scoreDisplayMode") in
                ("binary", "metricSavings")]
