@@ -1,11 +1,16 @@
-"""Files written whole or not at all, for the caches in .cache/: a build killed while writing one leaves at most a
-temporary file beside it, never half an entry that a later build would read."""
+"""Entries of the caches in .cache/: written whole or not at all (a build killed while writing one leaves at most a
+temporary file beside it, never half an entry that a later build would read), and removed once long unused."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
+
+UNUSED_DAYS = 30
+"""An entry no build has read or written for this long is removed: every edit of a seed, a page or the code makes new
+entries, and nothing else would ever remove the old ones. A build marks what it reads by its modification time."""
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -18,3 +23,15 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def remove_unused(folder: Path, pattern: str, in_use: set[str]) -> None:
+    """Remove the entries of folder matching pattern not read or written for UNUSED_DAYS, except those named in
+    in_use (file names)."""
+    too_old = time.time() - UNUSED_DAYS * 86400
+    for entry in folder.glob(pattern) if folder.is_dir() else []:
+        try:
+            if entry.name not in in_use and entry.stat().st_mtime < too_old:
+                entry.unlink()
+        except OSError:
+            pass  # removed meanwhile by another build, or not ours to remove: the next build tries again

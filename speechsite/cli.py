@@ -24,7 +24,7 @@ from .model import Compilation
 from .output_paths import check_outputs, staging_folder, swap_in
 from .parallel import ChildFailed, alongside
 from .pipeline import build_compilation, decision_report
-from .reproducible import offline_zip_name, source_date_epoch, zip_folder
+from .reproducible import ZIP_CACHE, offline_zip_name, source_date_epoch, zip_folder
 from .site_url import checked_site_url
 from .typography import CONTROL_CHARACTERS
 from .write import speech_path
@@ -94,7 +94,7 @@ def build(seeds: list[Path], site_dir: Path, offline_dir: Path, dist_dir: Path, 
             with _writing(offline_dir):
                 _build_site(compilations, staged[offline_dir], strict, offline=True, hosted_url=site_url)
             with _writing(zip_path):
-                zip_folder(staged[offline_dir], staged[zip_path], root=zip_path.stem)
+                zip_folder(staged[offline_dir], staged[zip_path], root=zip_path.stem, cache_dir=PROJECT_DIR / ZIP_CACHE)
 
         with alongside(build_offline, describe):  # independent renders: on two cores the offline one is free
             with _writing(site_dir):

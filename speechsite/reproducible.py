@@ -6,15 +6,21 @@ here a build carries a date only when ``SOURCE_DATE_EPOCH`` gives one (https://r
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import hashlib
 import os
-import zipfile
+import struct
+import zlib
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import InputError
+from .atomic import remove_unused, write_atomically
+from .errors import InputError, OutputError
 
+ZIP_CACHE = Path(".cache", "speechsite", "zipped")
+"""The offline zip's entries deflated, by content, relative to the project folder (see write_zip)."""
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 """The earliest time a zip entry can carry; used when SOURCE_DATE_EPOCH is unset (or earlier)."""
 OFFLINE_ZIP_SUFFIX = "-offline.zip"
@@ -65,21 +71,66 @@ def zip_time() -> tuple[int, int, int, int, int, int]:
 
 
 def write_zip(target, entries: Iterable[tuple[str, bytes]], stored: frozenset[str] = frozenset(),
-              compresslevel: int | None = None) -> None:
+              compresslevel: int = 6, cache_dir: Path | None = None) -> None:
     """Write the entries (name, bytes) into target (a path or a binary file) in the given order, each with
-    zip_time() and mode rw-r--r--; names in stored uncompressed (an EPUB's mimetype), the rest deflated."""
-    stamp = zip_time()
-    with zipfile.ZipFile(target, "w") as archive:
+    zip_time() and mode rw-r--r--; names in stored uncompressed (an EPUB's mimetype), the rest deflated, or stored
+    when deflating would not make them smaller. With a cache_dir, each entry's deflated bytes are kept there by the
+    digest of its content, so that zipping an archive's site again deflates only the files that changed.
+
+    Our own few lines of the zip format (APPNOTE.TXT: local headers, central directory, end record; no ZIP64)
+    rather than zipfile, which cannot take bytes already deflated."""
+    time, date = _dos_time(zip_time())
+    with open(target, "wb") if isinstance(target, (str, Path)) else contextlib.nullcontext(target) as out:
+        directory, offset = [], 0
         for name, data in entries:
-            entry = zipfile.ZipInfo(name, date_time=stamp)
-            entry.external_attr = 0o100644 << 16  # a regular file, rw-r--r--, whatever the umask
-            entry.create_system = 3  # Unix, so the mode above is honoured
-            entry.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
-            archive.writestr(entry, data, compresslevel=compresslevel)
+            packed = data if name in stored else _deflated(data, compresslevel, cache_dir)
+            method = 8 if len(packed) < len(data) else 0
+            packed = packed if method else data
+            encoded = name.encode("utf-8")
+            fields = struct.pack("<HHHHHIIIHH", 20, ZIP_UTF8 if not encoded.isascii() else 0, method, time, date,
+                                 zlib.crc32(data), len(packed), len(data), len(encoded), 0)
+            out.write(b"PK\x03\x04" + fields + encoded)
+            out.write(packed)
+            directory.append(b"PK\x01\x02" + struct.pack("<H", ZIP_MADE_BY) + fields
+                             + struct.pack("<HHHII", 0, 0, 0, 0o100644 << 16, offset) + encoded)
+            offset += 30 + len(encoded) + len(packed)
+        if len(directory) > 0xFFFF or offset > 0xFFFFFFFF:
+            raise OutputError(f"a zip of {len(directory)} files and {offset:,} bytes needs ZIP64, which we do not write")
+        central = b"".join(directory)
+        out.write(central)
+        out.write(b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, len(directory), len(directory), len(central),
+                                                offset, 0))
 
 
-def zip_folder(folder: Path, zip_path: Path, root: str) -> None:
-    """Zip every file under folder into zip_path, inside a top folder named root; sorted, fixed times and modes."""
+ZIP_UTF8 = 0x0800
+"""The flag saying an entry's name is UTF-8 (set, as zipfile sets it, only for names that are not ASCII)."""
+ZIP_MADE_BY = 3 << 8 | 20
+"""Unix (so that unzip honours the mode), zip format 2.0."""
+
+
+def _dos_time(stamp: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
+    year, month, day, hour, minute, second = stamp
+    return hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day
+
+
+def _deflated(data: bytes, level: int, cache_dir: Path | None) -> bytes:
+    """Raw deflate of data at level, from the cache where it holds them."""
+    entry = cache_dir / f"{hashlib.sha256(data).hexdigest()[:40]}-{level}.deflate" if cache_dir else None
+    if entry is not None and entry.exists():
+        os.utime(entry)  # marks it used
+        return entry.read_bytes()
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    packed = compressor.compress(data) + compressor.flush()
+    if entry is not None:
+        write_atomically(entry, packed)
+    return packed
+
+
+def zip_folder(folder: Path, zip_path: Path, root: str, cache_dir: Path | None = None) -> None:
+    """Zip every file under folder into zip_path, inside a top folder named root; sorted, fixed times and modes.
+    With a cache_dir, the deflated files are kept there (see write_zip) and the entries not used for long removed."""
     files = sorted((p for p in folder.rglob("*") if p.is_file()), key=lambda p: p.relative_to(folder).as_posix())
     write_zip(zip_path, ((f"{root}/{path.relative_to(folder).as_posix()}", path.read_bytes()) for path in files),
-              compresslevel=9)
+              compresslevel=9, cache_dir=cache_dir)
+    if cache_dir is not None:
+        remove_unused(cache_dir, "*.deflate", set())

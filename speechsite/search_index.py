@@ -17,12 +17,18 @@ the script's own path.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import os
 import re
 import sys
 from array import array
 from collections.abc import Callable
+from pathlib import Path
 
+import numpy
+
+from .atomic import write_atomically
 from .model import Compilation
 from .write import speech_path
 
@@ -84,12 +90,14 @@ def search_index(compilations: list[Compilation], url_of: Callable[[str], str]) 
     return {"config": {"separator": HIGHLIGHT_SEPARATOR}, "docs": docs}
 
 
-def index_files(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool = True) -> dict[str, str]:
+def index_files(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool = True,
+                cache_dir: Path | None = None) -> dict[str, str]:
     """{site-relative path: content} of the index files: the JSON, and with ``scripts`` the same as a script for
-    file://; for an index larger than ``shard_bytes``, the head in those files and each shard likewise."""
+    file://; for an index larger than ``shard_bytes``, the head in those files and each shard likewise. With a
+    cache_dir, each shard's filter is kept there by the digest of its docs (see split_index)."""
     data, shards = _json(index), []
     if len(data.encode()) > shard_bytes:
-        head, shards = split_index(index, shard_bytes)
+        head, shards = split_index(index, shard_bytes, cache_dir)
         data = _json(head)
     files = {INDEX_JSON: data} | {SHARD_JSON.format(number): _json(docs) for number, docs in enumerate(shards)}
     if scripts:
@@ -100,9 +108,12 @@ def index_files(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool = Tru
     return files
 
 
-def split_index(index: dict, shard_bytes: int = SHARD_BYTES) -> tuple[dict, list[list[dict]]]:
+def split_index(index: dict, shard_bytes: int = SHARD_BYTES,
+                cache_dir: Path | None = None) -> tuple[dict, list[list[dict]]]:
     """The head of an index and its shards: runs of consecutive docs of about ``shard_bytes`` of JSON each (a doc
-    larger than that is a shard of its own).
+    larger than that is a shard of its own). A compilation's docs start a new shard when the current one is half
+    full: so an edit to one compilation changes the shards that hold it and, nearly always, no other, and a
+    rebuild takes the other shards' filters from cache_dir, where they are kept by the digest of their docs.
 
     Material hands the engine only ``config`` and ``docs`` of the index file, so the head is in ``docs``, an object
     instead of the list: its ``shards`` say where each shard's docs start in TOC order (for ties in the ranking), how
@@ -111,25 +122,52 @@ def split_index(index: dict, shard_bytes: int = SHARD_BYTES) -> tuple[dict, list
     matches it, from which it weighs a speech's length.
     """
     runs: list[list[dict]] = [[]]
+    encoded: list[list[str]] = [[]]
     size = 0
     for doc in index["docs"]:
-        doc_bytes = len(_json(doc).encode()) + 1
-        if runs[-1] and size + doc_bytes > shard_bytes:
+        data = _json(doc)
+        doc_bytes = len(data.encode()) + 1
+        new_compilation = bool(runs[-1]) and doc.get("collection") != runs[-1][-1].get("collection")
+        if runs[-1] and (size + doc_bytes > shard_bytes or new_compilation and size >= shard_bytes / 2):
             runs.append([])
+            encoded.append([])
             size = 0
         runs[-1].append(doc)
+        encoded[-1].append(data)
         size += doc_bytes
-    shards, start, count, length, hashed = [], 0, 0, 0, {}
-    for number, docs in enumerate(runs):
-        texts = [haystack(doc) for doc in docs]
+    shards, start, count, length = [], 0, 0, 0
+    for number, (docs, data) in enumerate(zip(runs, encoded)):
+        summary = _shard_summary(docs, data, cache_dir)
         shards.append({"start": start, "count": len(docs), "data": SHARD_JSON.format(number),
-                       "script": SHARD_SCRIPT.format(number), "filter": ShardFilter.of(texts, hashed).encoded()})
+                       "script": SHARD_SCRIPT.format(number), "filter": summary["filter"]})
         start += len(docs)
-        with_text = [text for doc, text in zip(docs, texts) if "paragraphs" in doc]
-        count += len(with_text)
-        length += sum(map(len, with_text))
+        count += sum(1 for doc in docs if "paragraphs" in doc)
+        length += summary["length"]
     head = {"text": {"count": count, "length": length}, "filter_hashes": FILTER_HASHES, "shards": shards}
     return {"config": index["config"], "docs": head}, runs
+
+
+def _shard_summary(docs: list[dict], encoded: list[str], cache_dir: Path | None) -> dict:
+    """What the head says of a shard: its filter, and the length of its docs' texts as the engine matches them;
+    from cache_dir when it holds them for these docs (their JSON, ``encoded``)."""
+    entry = None
+    if cache_dir is not None:
+        digest = hashlib.sha256(f"{FILTER_BITS} {FILTER_HASHES}".encode())
+        for data in encoded:
+            digest.update(b"\0" + data.encode("utf-8", "surrogatepass"))
+        entry = cache_dir / f"{digest.hexdigest()[:40]}.json"
+        try:
+            summary = json.loads(entry.read_text(encoding="utf-8"))
+            os.utime(entry)  # marks it used
+            return summary
+        except (OSError, ValueError):
+            pass  # not there, or damaged: made again
+    texts = [haystack(doc) for doc in docs]
+    summary = {"filter": ShardFilter.of(texts).encoded(),
+               "length": sum(len(text) for doc, text in zip(docs, texts) if "paragraphs" in doc)}
+    if entry is not None:
+        write_atomically(entry, _json(summary).encode())
+    return summary
 
 
 def fold(text: str) -> str:
@@ -166,32 +204,34 @@ class ShardFilter:
         """The filter; bit i is bit i % 8 of byte i // 8."""
 
     @classmethod
-    def of(cls, texts: list[str], hashed: dict[int, tuple[int, int]] | None = None) -> ShardFilter:
-        """The filter of a shard's texts (folded): FILTER_BITS for each distinct character and character pair.
-        ``hashed`` keeps what _positions needs of each key, for the next shard's filter: most keys recur."""
-        keys = set()
-        for text in texts:
-            keys.update(*_keys(text))
+    def of(cls, texts: list[str]) -> ShardFilter:
+        """The filter of a shard's texts (folded): FILTER_BITS for each distinct character and character pair,
+        computed on all keys at once with numpy (a shard has some 10^5 distinct pairs)."""
+        found = [numpy.frombuffer(keys, dtype=numpy.dtype(keys.typecode)) for text in texts for keys in _keys(text)]
+        keys = numpy.sort(numpy.concatenate(found).astype(numpy.uint64)) if found else numpy.zeros(0, numpy.uint64)
+        keys = keys[numpy.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys  # distinct
         shard_filter = cls(max(8, len(keys) * FILTER_BITS // 8))
-        hashed = {} if hashed is None else hashed
-        for key in keys:
-            for position in shard_filter._positions(key, hashed):
-                shard_filter.bits[position >> 3] |= 1 << (position & 7)
+        size = len(shard_filter.bits) * 8
+        first, step = _hash(keys, 1), _hash(keys, 2) | 1
+        bitmap = numpy.zeros(size, dtype=bool)
+        for number in range(FILTER_HASHES):
+            bitmap[(first + number * step) % size] = True
+        shard_filter.bits = bytearray(numpy.packbits(bitmap, bitorder="little").tobytes())
         return shard_filter
 
     def may_contain(self, term: str) -> bool:
         """Whether a folded term may occur in the shard: all its character pairs, or its one character, are set.
         (search-engine.js asks the same, leaving out pairs of characters that Python and a browser might fold apart.)"""
         units, pairs = _keys(term)
-        return all(self.bits[p >> 3] & (1 << (p & 7)) for key in (pairs or units) for p in self._positions(key, {}))
+        return all(self.bits[p >> 3] & (1 << (p & 7)) for key in (pairs or units) for p in self._positions(key))
 
     def encoded(self) -> str:
         return base64.b64encode(self.bits).decode("ascii")
 
-    def _positions(self, key: int, hashed: dict[int, tuple[int, int]]) -> list[int]:
+    def _positions(self, key: int) -> list[int]:
         """The bits a key sets: FILTER_HASHES of them, by double hashing."""
         size = len(self.bits) * 8
-        first, step = hashed.get(key) or hashed.setdefault(key, (_hash(key, 1), _hash(key, 2) | 1))
+        first, step = _hash(key, 1), _hash(key, 2) | 1
         return [(first + i * step) % size for i in range(FILTER_HASHES)]
 
 
@@ -208,8 +248,9 @@ def _keys(text: str) -> tuple[array, array]:
     return units, pairs
 
 
-def _hash(key: int, seed: int) -> int:
-    """A 32-bit mix of key, as search-engine.js computes it with Math.imul."""
+def _hash(key, seed: int):
+    """A 32-bit mix of key (an int, or a numpy array of uint64 for many at once), as search-engine.js computes it
+    with Math.imul."""
     x = ((key ^ seed) * 0x9E3779B1) & 0xFFFFFFFF
     x ^= x >> 15
     x = (x * 0x85EBCA6B) & 0xFFFFFFFF

@@ -200,6 +200,15 @@ class PageWriter:
             add(compilation.page_path("damage.md"), "damage.md.j2")
         return pages
 
+    @staticmethod
+    def page_paths(compilation: Compilation) -> list[str]:
+        """The docs-relative paths ``render`` gives pages, in its order, without rendering them."""
+        paths = [compilation.page_path("index.md"), *map(speech_path, compilation.speeches_with_text)]
+        paths += [compilation.page_path(f"{section.kind}.md") for section in compilation.back_matter]
+        if compilation.analysis is not None:
+            paths += [compilation.page_path("stats.md"), compilation.page_path("damage.md")]
+        return paths
+
     def render_site_pages(self, compilations: list[Compilation], use_directory_urls: bool = True) -> dict[str, str]:
         """Pages about the site as a whole: the tags index, and the home page when there are several collections."""
         pages = {"tags.md": self.env.get_template("tags.md.j2").render()}

@@ -139,3 +139,15 @@ def test_several_notes_sections_without_title_lines_are_notes_per_speech(tmp_pat
     assert compilation.back_matter == []
     assert [[p.source_text for p in s.paragraphs] for s in compilation.speeches] == [
         piece.paragraphs + ["注　　释"] + piece.notes for piece in PIECES]
+
+
+def test_page_paths_are_the_pages_render_writes(tmp_path, seed_compilation):
+    """The plugin lists a compilation's pages without rendering them (a cached one is not rendered at all)."""
+    seed = tmp_path / "c.txt"
+    seed.write_text(SOURCE, encoding="utf-8")
+    writer = PageWriter(PROJECT_DIR / "templates" / "pages")
+    with_notes = build_compilation(seed)
+    with_notes.place_under("c")
+    for compilation in (seed_compilation, with_notes):
+        assert writer.page_paths(compilation) == list(writer.render(compilation))
+    assert "c/notes.md" in writer.page_paths(with_notes)

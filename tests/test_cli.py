@@ -223,8 +223,8 @@ def test_a_failure_after_the_hosted_build_leaves_all_three_in_place(project_dir,
             raise OSError(28, "No space left on device", str(site_dir))
         build_site(compilations, site_dir, strict, offline=offline, **urls)
 
-    def zip_fails(folder, zip_path, root):
-        zip_folder(folder, zip_path, root)
+    def zip_fails(folder, zip_path, root, **cache):
+        zip_folder(folder, zip_path, root, **cache)
         if failing == "zip":
             raise OSError(28, "No space left on device", str(zip_path))
 
@@ -251,10 +251,10 @@ def test_a_full_disk_is_one_line_naming_the_output_being_written(project_dir, tm
             raise error
         return copyfile(source, destination, **options)
 
-    def zip_onto_a_full_disk(folder, zip_path, root):
+    def zip_onto_a_full_disk(folder, zip_path, root, **cache):
         if full == "dist":
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(zip_path))
-        zip_folder(folder, zip_path, root)
+        zip_folder(folder, zip_path, root, **cache)
 
     monkeypatch.setattr(shutil, "copyfile", copy_onto_a_full_disk)
     monkeypatch.setattr(cli, "zip_folder", zip_onto_a_full_disk)

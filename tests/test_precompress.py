@@ -52,3 +52,18 @@ def test_a_compressed_file_the_site_already_has_is_kept(tmp_path):
     own = write(tmp_path / "sitemap.xml.gz", gzip.compress(PAGE, mtime=1600000000))
     precompress(tmp_path)
     assert own.read_bytes() == gzip.compress(PAGE, mtime=1600000000)
+
+
+def test_copies_come_from_the_cache_when_the_file_is_unchanged(tmp_path):
+    cache = tmp_path / "cache"
+    first = write(tmp_path / "a" / "index.html", PAGE)
+    precompress(first.parent, cache)
+    assert len(list(cache.iterdir())) == 2
+    for entry in cache.iterdir():
+        entry.write_bytes(b"kept")  # what a later build finds in the cache is what it uses
+    again = write(tmp_path / "b" / "index.html", PAGE)
+    edited = write(tmp_path / "b" / "other.html", PAGE + b"<p>new</p>")
+    precompress(again.parent, cache)
+    assert (tmp_path / "b" / "index.html.gz").read_bytes() == b"kept"
+    assert gzip.decompress((tmp_path / "b" / "other.html.gz").read_bytes()) == edited.read_bytes()
+    assert len(list(cache.iterdir())) == 4

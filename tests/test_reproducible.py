@@ -115,3 +115,27 @@ def test_the_zip_name_fits_in_a_file_name_whatever_the_seed_name(characters):
     name = offline_zip_name(Path("seeds") / ("讲" * characters + ".txt"))
     assert len(name.encode()) <= NAME_MAX_BYTES and name.endswith("讲-offline.zip")
     assert offline_zip_name(Path("seeds/000_6daea81426b11c94.txt")) == "000_6daea81426b11c94-offline.zip"
+
+
+def test_a_zip_made_with_the_cache_of_deflated_entries_is_the_same_zip(tmp_path):
+    folder = tmp_path / "site"
+    for name, text in (("index.html", "<p>目录</p>" * 200), ("speeches/01.html", "<p>同志们：</p>" * 300),
+                       ("tiny.txt", "1")):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    zip_folder(folder, tmp_path / "plain.zip", root="site-offline")
+    cache = tmp_path / "cache"
+    zip_folder(folder, tmp_path / "first.zip", root="site-offline", cache_dir=cache)
+    assert len(list(cache.glob("*.deflate"))) == 3
+    zip_folder(folder, tmp_path / "again.zip", root="site-offline", cache_dir=cache)
+    assert (tmp_path / "plain.zip").read_bytes() == (tmp_path / "first.zip").read_bytes() \
+        == (tmp_path / "again.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "again.zip") as archive:
+        assert archive.testzip() is None
+        assert archive.read("site-offline/speeches/01.html").decode("utf-8") == "<p>同志们：</p>" * 300
+        assert archive.getinfo("site-offline/tiny.txt").compress_type == zipfile.ZIP_STORED  # deflate would grow it
+    for entry in cache.glob("*.deflate"):  # what the cache holds is what the zip carries, checked by its CRC
+        entry.write_bytes(b"\x03\x00")  # the raw deflate of no bytes at all
+    zip_folder(folder, tmp_path / "from-cache.zip", root="site-offline", cache_dir=cache)
+    with zipfile.ZipFile(tmp_path / "from-cache.zip") as archive, pytest.raises(zipfile.BadZipFile, match="CRC"):
+        archive.read("site-offline/speeches/01.html")

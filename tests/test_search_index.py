@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from speechsite.model import Compilation, Paragraph, Speech, TocEntry
-from speechsite.search_index import (INDEX_JSON, INDEX_SCRIPT, SHARD_BYTES, SHARDS_GLOBAL, ShardFilter, fold,
-                                     haystack, index_files, search_index, split_index)
+from speechsite.search_index import (HIGHLIGHT_SEPARATOR, INDEX_JSON, INDEX_SCRIPT, SHARD_BYTES, SHARDS_GLOBAL,
+                                     ShardFilter, fold, haystack, index_files, search_index, split_index)
 
 SMALL_SHARDS = 30_000
 """Bytes per shard that split the seed's index (about 280 kB) into about ten shards."""
@@ -227,3 +227,25 @@ def test_several_compilations_are_searched_together_and_named(seed_compilation, 
     assert docs[0]["location"] == "first/speeches/01/" and docs[-1]["location"] == "second/index/#toc-59"
     assert [d["title"] for d in docs if d["title"].startswith("在市委政协工作会议上的讲话")][:2] == [
         "在市委政协工作会议上的讲话（第22篇）", "在市委政协工作会议上的讲话（第25篇）"]
+
+
+def _archive_index(edited: str = "") -> dict:
+    """Three compilations of ten docs each, about 3 kB of JSON per doc."""
+    docs = [{"title": f"第{n}篇", "location": f"c{c}/speeches/{n:02}/", "collection": f"汇编{c}",
+             "paragraphs": [[f"p-{k}", f"{c}号汇编第{n}篇第{k}段：推进改革发展稳定各项工作。" * 10
+                             + (edited if (c, n, k) == (1, 3, 0) else ""), 0] for k in range(3)]}
+            for c in range(3) for n in range(10)]
+    return {"config": {"separator": HIGHLIGHT_SEPARATOR}, "docs": docs}
+
+
+def test_an_edit_to_one_compilation_changes_its_own_shards_only_and_the_others_come_from_the_cache(tmp_path):
+    cache = tmp_path / "search"
+    head, shards = split_index(_archive_index(), 40_000, cache)
+    assert [{doc["collection"] for doc in shard} for shard in shards] == [{"汇编0"}, {"汇编1"}, {"汇编2"}]
+    assert len(list(cache.iterdir())) == 3
+    assert split_index(_archive_index(), 40_000, cache)[0] == head == split_index(_archive_index(), 40_000)[0]
+    edited_head, _ = split_index(_archive_index("新增的一句话。"), 40_000, cache)
+    assert len(list(cache.iterdir())) == 4
+    changed = [old["filter"] != new["filter"] for old, new in zip(head["docs"]["shards"], edited_head["docs"]["shards"])]
+    assert changed == [False, True, False]
+    assert edited_head["docs"]["text"]["length"] == head["docs"]["text"]["length"] + len("新增的一句话。")

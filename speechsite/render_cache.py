@@ -1,0 +1,168 @@
+"""Rendered pages kept in .cache/speechsite/pages/ between builds, so that a build of an archive renders again only
+the pages of the compilations that changed; the others are copied from the cache as MkDocs wrote them.
+
+A compilation's page shows its compilation, whose cache key (compilation_cache.py) stands for everything it was
+made from; the navigation it carries (its compilation's section, the pages outside any compilation, previous and
+next); and what the whole site shares: the code, the theme and page templates, mkdocs.yml, the hand-written pages
+(their titles are in every page's navigation) and the settings a build gives (site address, offline or hosted, the
+site's name and description). An entry's name is a digest of all of these, so any change to one of them renders the
+page again. Site pages that list every compilation (the archive's home, the tags index) are always rendered.
+
+An entry holds the HTML, the page's front matter (the tags plugin collects each page's tags from it) and the anchors
+it has (MkDocs checks links into it). Entries are pickles written whole or not at all; the folder is safe to delete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from mkdocs.structure.pages import Page
+
+from .atomic import remove_unused, write_atomically
+from .compilation_cache import code_version
+
+log = logging.getLogger("mkdocs.plugins.speechsite")
+FOLDER = Path(".cache", "speechsite", "pages")
+"""Relative to the project folder (the one holding mkdocs.yml)."""
+REUSED_TEMPLATE = "speechsite-reused.html"
+"""The theme template (templates/theme/) a reused page is written with: ``page.reused.html`` as it is."""
+RENDERING_LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "jinja2", "pymdown-extensions", "pyyaml")
+"""Distributions whose code shapes a page's HTML."""
+CONFIG_KEYS = ("site_name", "site_url", "site_author", "copyright", "use_directory_urls",
+               "repo_url", "repo_name", "edit_uri", "edit_uri_template", "extra", "extra_css", "extra_javascript",
+               "markdown_extensions", "mdx_configs")
+"""The settings every page may print, as the build leaves them (the plugin sets some of them itself). Not the site's
+description, which counts every compilation's speeches: a compilation's pages carry their own."""
+
+
+@dataclass
+class RenderedPage:
+    """What a build keeps of a page it rendered, enough for a later build to write the page without rendering it."""
+
+    html: str
+    """The page as MkDocs wrote it, after every plugin's on_post_page."""
+    front_matter: dict
+    """The page's meta data as read from its Markdown, before plugins added to it."""
+    anchors: set[str] = field(default_factory=set)
+
+
+class ReusablePage(Page):
+    """A generated page of a compilation, which a build renders or, when ``reused`` holds an entry of the cache,
+    writes as it was: no Markdown is converted and the theme's template is not rendered."""
+
+    reused: RenderedPage | None = None
+    front_matter: dict | None = None
+    """The meta data read from its Markdown, kept for the cache when it is rendered."""
+    render_key: str | None = None
+    """The page's key in the render cache; None when it cannot be cached (a compilation not from the cache)."""
+
+    def read_source(self, config) -> None:
+        if self.reused is None:
+            return super().read_source(config)
+        self.markdown = ""
+        self.meta = {**self.reused.front_matter, "template": REUSED_TEMPLATE}
+
+    def render(self, config, files) -> None:
+        if self.reused is None:
+            return super().render(config, files)
+        self.content = ""  # plugins that read every page's content (Material's search) have nothing to read
+        self.present_anchor_ids = set(self.reused.anchors)
+
+
+class RenderCache:
+    """The folder of rendered pages, for one build: what it found, what it stored."""
+
+    def __init__(self, folder: Path, fingerprint: str, flavour: str):
+        self.folder = folder
+        self.fingerprint = fingerprint
+        """Digest of what the whole site shares (see site_fingerprint)."""
+        self.flavour = flavour
+        """``hosted`` or ``offline``: the two builds remember their last fingerprints apart."""
+        self.in_use: set[str] = set()
+        self.reused = 0
+
+    def key(self, parts: Iterable[str]) -> str:
+        return digest([self.fingerprint, *parts])
+
+    def load(self, key: str) -> RenderedPage | None:
+        """The entry, or None when there is none or it cannot be read whole. A read marks it used."""
+        self.in_use.add(key)
+        entry = self.folder / f"{key}.pickle"
+        try:
+            with open(entry, "rb") as file:
+                page = pickle.load(file)
+            os.utime(entry)
+        except FileNotFoundError:
+            return None
+        except Exception as error:  # noqa: BLE001 - a damaged entry is rendered again, never an error
+            log.debug("the rendered page %s cannot be read (%s); rendering it again", entry, error)
+            return None
+        if not isinstance(page, RenderedPage):
+            return None
+        self.reused += 1
+        return page
+
+    def store(self, key: str, page: RenderedPage) -> None:
+        self.in_use.add(key)
+        write_atomically(self.folder / f"{key}.pickle", pickle.dumps(page, pickle.HIGHEST_PROTOCOL))
+
+    def site_changed(self) -> bool:
+        """Whether the site's fingerprint differs from this flavour's last build: then no page can be reused, which
+        the build says, since it takes as long as the first."""
+        try:
+            return self._remembered.read_text() != self.fingerprint
+        except OSError:
+            return False  # a first build: nothing to compare with
+
+    @property
+    def _remembered(self) -> Path:
+        return self.folder / f"last-{self.flavour}-site"
+
+    def finish(self) -> None:
+        """Remember this build's fingerprint; remove entries long unused (atomic.UNUSED_DAYS)."""
+        write_atomically(self._remembered, self.fingerprint.encode())
+        remove_unused(self.folder, "*.pickle", {f"{key}.pickle" for key in self.in_use})
+
+
+def site_fingerprint(config, plugin_settings: dict, folders: Iterable[Path], files: Iterable[Path]) -> str:
+    """Digest of what every page shares: the code and the rendering libraries, the files of ``folders`` (theme,
+    page templates, hand-written pages) and ``files`` (mkdocs.yml), the settings of CONFIG_KEYS and the theme's as
+    the build leaves them, and the plugin's. Settings holding objects that print their address (a slugify function
+    in mdx_configs) change every run: the pages are then rendered every time, correct if slow."""
+    parts = [code_version().hex(), *(f"{name} {metadata.version(name)}" for name in RENDERING_LIBRARIES)]
+    parts += [_stable({key: config.get(key) for key in CONFIG_KEYS}), _stable(dict(config.theme.items())),
+              _stable(sorted(config.theme.static_templates)), _stable(plugin_settings)]
+    for folder in folders:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file():
+                parts += [path.relative_to(folder).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest()]
+    for path in files:
+        parts += [str(path), hashlib.sha256(path.read_bytes()).hexdigest()]
+    return digest(parts)
+
+
+def _stable(value) -> str:
+    """repr with sets in sorted order: a set of strings iterates in a different order in every process."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_stable(k)}: {_stable(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(map(_stable, value)) + "]"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(map(_stable, value))) + "}"
+    return repr(value)
+
+
+def digest(parts: Iterable[str]) -> str:
+    """SHA-256 of the parts, each length-prefixed so that no two different lists of parts run together the same."""
+    hashed = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass")
+        hashed.update(len(data).to_bytes(8, "big") + data)
+    return hashed.hexdigest()

@@ -1,0 +1,84 @@
+"""speechsite/render_cache.py (and the other caches a rebuild reads: precompressed copies, deflated zip entries,
+search filters), through the command line of a copy of the project: a rebuild after an edit renders the edited
+compilation's pages only and makes exactly the files a build from scratch makes; an edited template renders every
+page again and says so; a damaged entry is rendered again."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from test_compilation_cache import SEEDS, project, run  # noqa: F401 - project is a fixture
+from test_cli import output_dirs
+from test_output_paths import tree
+
+RENDERED = re.compile(r"(hosted|offline) site: (\d+) pages rendered, (\d+) from the cache")
+
+
+def rendered(result) -> dict[str, tuple[int, int]]:
+    """Per site, how many of the compilations' pages the build rendered and how many it took from the cache."""
+    assert result.returncode == 0, result.stderr
+    return {site: (int(made), int(reused)) for site, made, reused in RENDERED.findall(result.stderr)}
+
+
+def edit_one_paragraph(project) -> None:
+    seed = project / SEEDS[1]
+    text = seed.read_text(encoding="utf-8")
+    sentence = re.search(r"\n(.{20,}?。)", text[len(text) // 2:]).group(1)  # one sentence in the middle of a body
+    seed.write_text(text.replace(sentence, sentence[:-1] + "，这是改过的一句话。", 1), encoding="utf-8")
+
+
+def test_a_rebuild_after_an_edit_renders_that_compilation_only_and_equals_a_build_from_scratch(project, tmp_path):
+    outputs = tmp_path / "outputs"
+    first = rendered(run(project, *output_dirs(outputs)))
+    pages = first["hosted"][0]
+    assert first == {"hosted": (pages, 0), "offline": (pages, 0)}
+    assert rendered(run(project, *output_dirs(outputs))) == {"hosted": (0, pages), "offline": (0, pages)}
+    edit_one_paragraph(project)
+    again = rendered(run(project, *output_dirs(outputs)))
+    rebuilt = tree(outputs)
+    own_pages = again["hosted"][0]
+    assert 0 < own_pages < pages / 2 and again == {"hosted": (own_pages, pages - own_pages),
+                                                   "offline": (own_pages, pages - own_pages)}
+    assert "改过的一句话" in "".join(rebuilt[path].decode("utf-8", "replace") for path in rebuilt
+                                 if path.startswith("site/b/speeches/") and path.endswith(".html"))
+    shutil.rmtree(project / ".cache")
+    assert rendered(run(project, *output_dirs(outputs))) == first
+    assert tree(outputs) == rebuilt  # byte for byte: the site, its compressed copies, the offline site and zip
+
+
+def test_an_edited_template_renders_every_page_again_and_says_so(project, tmp_path):
+    outputs = tmp_path / "outputs"
+    pages = rendered(run(project, *output_dirs(outputs)))["hosted"][0]
+    css = project / "templates" / "theme" / "assets" / "speechsite" / "speechsite.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
+    result = run(project, *output_dirs(outputs))
+    assert rendered(result) == {"hosted": (pages, 0), "offline": (pages, 0)}
+    assert "hosted site: the code, theme, templates or settings changed since the last build" in result.stderr
+
+
+def test_a_damaged_entry_is_rendered_again(project, tmp_path):
+    outputs = tmp_path / "outputs"
+    pages = rendered(run(project, *output_dirs(outputs)))["hosted"][0]
+    from_scratch = tree(outputs)
+    entries = sorted((project / ".cache" / "speechsite" / "pages").glob("*.pickle"))
+    assert len(entries) == 2 * pages
+    for entry in entries[:3]:
+        entry.write_bytes(entry.read_bytes()[:100])  # cut short, as by a full disk
+    again = rendered(run(project, *output_dirs(outputs)))
+    assert sum(made for made, _ in again.values()) == 3
+    assert tree(outputs) == from_scratch
+
+
+@pytest.mark.parametrize("setting", [["--site-url", "https://example.org/talks/"], ["--verbatim"]])
+def test_a_build_with_other_settings_renders_every_page_it_changes(project, tmp_path, setting):
+    outputs = tmp_path / "outputs"
+    run(project, *output_dirs(outputs))
+    made = rendered(run(project, *output_dirs(outputs), *setting))
+    assert made["hosted"][1] == made["offline"][1] == 0  # the address is on every page; verbatim, in every text
+    with_setting = tree(outputs)
+    shutil.rmtree(project / ".cache")
+    run(project, *output_dirs(outputs), *setting)
+    assert tree(outputs) == with_setting
