@@ -23,8 +23,9 @@ AFTER_HEADING = -4.0          # nor on a section heading: a heading belongs to t
 AFTER_SALUTATION = -8.0       # a speech does not end on 同志们: — what follows a salutation belongs to it
 CLOSING_FORMULA = -8.0        # nor does one open with 谢谢大家 or 我就讲这么多
 TITLE_IN_OPENING = 3.0        # weight of the title's pairs found in a segment's first paragraphs
-ASKER_IN_TITLE = 2.0          # an opening question's asker (贝问:) named in a title (…贝特兰的谈话): as much as a
-                              # named asker says of a start, here for that entry
+ASKER_IN_TITLE = 2.0          # an opening question's asker (贝问:) named in a title (…贝特兰的谈话): for that entry,
+                              # as much as NAMED_ASKER says of a start (set equal to it, not tuned: the development
+                              # set's one such case splits right from 1.2 to 10 and more)
 TITLE_IN_BODY = 0.6           # weight per paragraph of the title match across the segment
 SKIPPED_ENTRY = 3.0           # a TOC entry with no body between two entries that have one
 EDITORS_NOTE = 1.5            # a note in parentheses closing, or a note naming the piece opening, before calibration
@@ -33,6 +34,5 @@ TOPIC_WINDOW = 6              # paragraphs on each side of a gap whose vocabular
 MARKER_PRECISION_CAP = 0.95   # however often a marker recurs, one in twenty may be text that looks like it
 MARKER_MIN_COUNT = 5          # fewer occurrences than this are too few to tell a marker from chance
 OPENING_WINDOW = 3            # paragraphs that count as a segment's opening
-OPENING_DECAY = 0.5           # weight of title words one paragraph further into the opening
 WEAK_PAIR_SHARE = 0.5         # title pairs in more than half the paragraphs say nothing; left out (and cost time)
 MARKER_LINE_MAX_CHARS = 12     # a recurring line this short (a byline, a salutation) can be a marker of its own
