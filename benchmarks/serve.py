@@ -4,9 +4,10 @@
 Copies the project's site sources (mkdocs.yml, templates, docs, the seed) to a temporary folder, starts
 `mkdocs serve` there on a free loopback port, then edits one word of speech 1 several times, at random moments, and
 for each edit polls the speech page every 20 ms until the new word is served. Prints each delay, the median and the
-largest.
+largest. With --compilations N the site is an archive of N compilations of the seed's size (benchmarks/scale.py)
+instead, and the word edited is in speech 1 of the middle one.
 
-  python benchmarks/serve.py [--edits 5]
+  python benchmarks/serve.py [--edits 5] [--compilations N] [--scratch DIR]
 """
 
 from __future__ import annotations
@@ -53,29 +54,48 @@ def wait_for(url: str, word: str, timeout: float) -> float:
     raise SystemExit(f"{word} did not appear at {url} within {timeout} s")
 
 
+def archive_in(folder: Path, count: int) -> tuple[Path, str, str]:
+    """count compilations in folder; the middle one's seed, the address of its first speech and a word in it."""
+    sys.path[:0] = [str(PROJECT_DIR), str(PROJECT_DIR / "benchmarks")]
+    from scale import archive_seeds
+    from speechsite.pipeline import build_compilation
+    from speechsite.plugin import collection_slugs
+
+    middle = archive_seeds(folder, count)[count // 2]
+    compilation = build_compilation(middle, with_analysis=False)
+    first = compilation.speeches_with_text[0]
+    word = next(text[8:14] for text in (p.text for p in first.paragraphs) if len(text) > 30)
+    return middle, f"{collection_slugs([compilation])[0]}/speeches/{first.slug}/", word
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--compilations", type=int, default=0)
+    parser.add_argument("--scratch", type=Path, help="where the copy goes (default: the system's temporary folder)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory(dir=args.scratch) as scratch:
         project = Path(scratch)
         for name in ("mkdocs.yml", "templates", "docs"):
             source = PROJECT_DIR / name
             (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
         (project / "seeds").mkdir()
-        seed = project / "seeds" / SEED_NAME
-        shutil.copy(PROJECT_DIR / "seeds" / SEED_NAME, seed)
         port = free_port()
-        url = f"http://127.0.0.1:{port}/speeches/01/"
+        if args.compilations:
+            seed, page, original = archive_in(project / "seeds", args.compilations)
+        else:
+            seed, page, original = project / "seeds" / SEED_NAME, "speeches/01/", ORIGINAL_WORD
+            shutil.copy(PROJECT_DIR / "seeds" / SEED_NAME, seed)
+        url = f"http://127.0.0.1:{port}/{page}"
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
         server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-q", "-a", f"127.0.0.1:{port}"],
                                   cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            print(f"first build served after {wait_for(url, ORIGINAL_WORD, 120):.2f} s")
-            delays, previous = [], ORIGINAL_WORD
+            print(f"first build served after {wait_for(url, original, 1800):.2f} s")
+            delays, previous = [], original
             pauses = random.Random(7)
             for edit in range(1, args.edits + 1):
-                word = f"专题学习{edit}班"
+                word = f"{original[:-1]}{edit}{original[-1]}"
                 seed.write_text(seed.read_text(encoding="utf-8").replace(previous, word, 1), encoding="utf-8")
                 delays.append(wait_for(url, word, 60))
                 previous = word

@@ -3,6 +3,7 @@ temporary file beside it, never half an entry that a later build would read), an
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import time
@@ -27,9 +28,17 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def remove_unused(folder: Path, pattern: str, in_use: set[str]) -> None:
     """Remove the entries of folder matching pattern not read or written for UNUSED_DAYS, except those named in
-    in_use (file names)."""
-    too_old = time.time() - UNUSED_DAYS * 86400
-    for entry in folder.glob(pattern) if folder.is_dir() else []:
+    in_use (file names). At most once a day per folder and pattern: listing a folder of an archive's entries takes a
+    noticeable part of a rebuild, and a day more makes no difference to a month."""
+    if not folder.is_dir():
+        return
+    stamp = folder / f"removed-unused-{hashlib.sha256(pattern.encode()).hexdigest()[:8]}"
+    now = time.time()
+    if stamp.exists() and stamp.stat().st_mtime > now - 86400:
+        return
+    stamp.touch()
+    too_old = now - UNUSED_DAYS * 86400
+    for entry in folder.glob(pattern):
         try:
             if entry.name not in in_use and entry.stat().st_mtime < too_old:
                 entry.unlink()

@@ -21,13 +21,14 @@ from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils import CountHandler, write_file
 
 from .atomic import remove_unused
 from .compilation_cache import FOLDER as COMPILATIONS_CACHE, prepared_compilations
 from .downloads.site_files import compilation_downloads, download_files, speech_download
+from .compact import without_indentation
 from .errors import InputError
 from .fidelity import check_page
 from .model import Compilation, Speech
@@ -100,6 +101,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         self.compilation_of: dict[str, Compilation] = {}
         """Source path of each generated page of a compilation → the compilation."""
         self.render_cache: RenderCache | None = None
+        self.compilation_files: list[File] = []
+        """The File of each generated page of a compilation."""
         self.compilation_metas: dict[int, tuple] = {}
         """What page_meta gives every page of a compilation, by the compilation's id (see _compilation_meta)."""
 
@@ -199,6 +202,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         titles = nav_titles(config.nav)
         for src_uri in self.compilation_of:  # MkDocs' navigation takes these pages as they are
             ReusablePage(titles[src_uri], files.src_uris[src_uri], config)
+        self.compilation_files = [files.src_uris[src_uri] for src_uri in self.compilation_of]
         if self.config.search:
             self.search_index = search_index(self.compilations, lambda uri: files.src_uris[uri].url)
         return files
@@ -225,11 +229,24 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
                 repr([(p.title, p.url) if p else None for p in (page.previous_page, page.next_page)]),
                 repr(sorted(self.page_meta(page).items()))])
             page.reused = self.render_cache.load(page.render_key)
+            if page.reused is not None:
+                self._reuse(page, config)
         for compilation in {id(c): c for path, c in self.compilation_of.items()
                             if files.src_uris[path].page.reused is None}.values():
             for src_uri, content in self.writer.render(compilation, config.use_directory_urls).items():
                 files.src_uris[src_uri].content_string = content
         return nav
+
+    @staticmethod
+    def _reuse(page: ReusablePage, config) -> None:
+        """Leave the page out of MkDocs' reading and rendering (its HTML is written in on_post_build), but not out of
+        the navigation, which MkDocs has made already, nor out of the tags index: the tags plugin is given the
+        page's front matter as its on_page_markdown would have read it."""
+        page.meta = dict(page.reused.front_matter)
+        tags = config.plugins.get("material/tags")
+        if tags is not None and tags.config.enabled and tags.filter(page.file):  # which takes excluded files out
+            tags.mappings.add(page, "")
+        page.file.inclusion = InclusionLevel.EXCLUDED
 
     def on_page_markdown(self, markdown, page, config, files):
         if isinstance(page, ReusablePage) and page.reused is None:
@@ -241,8 +258,6 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
     def on_page_context(self, context, page, config, nav):
         """What main.html prints beyond Material: the download links, and on a speech page what a copy cites; on a
         site of several compilations, a navigation of the page's own compilation only."""
-        if getattr(page, "reused", None):
-            return context  # written as it was: main.html is not rendered
         if len(self.compilations) > 1:
             context["nav"] = own_compilation_nav(nav, page)
         page.meta.update(self.page_meta(page))
@@ -277,19 +292,17 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         return self.compilation_metas[id(compilation)]
 
     def _check_page(self, output, page, config):
-        if getattr(page, "reused", None):
-            return output  # checked when it was rendered
         speech = self.speech_pages.get(page.file.src_uri)
         if speech is not None:
             try:
                 check_page(*speech, output)
             except InputError as error:
                 raise PluginError(str(error)) from None
-        return _name_search_dialog(output)
+        return without_indentation(_name_search_dialog(output))
 
     @event_priority(-100)  # last: the page as it is written
     def _keep_rendered_page(self, output, page, config):
-        if getattr(page, "render_key", None) and page.reused is None:
+        if getattr(page, "render_key", None):
             self.render_cache.store(page.render_key, RenderedPage(output, page.front_matter,
                                                                   set(page.present_anchor_ids or ())))
         return output
@@ -297,11 +310,18 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
     on_post_page = CombinedEvent(_check_page, _keep_rendered_page)
 
     def on_post_template(self, output_content, template_name, config):
-        return _name_search_dialog(output_content)  # the 404 page
+        return without_indentation(_name_search_dialog(output_content))  # the 404 page
 
+    @event_priority(150)  # before the tags plugin's, which makes the tags index from what it collected
     def on_env(self, env, config, files):
         env.globals["source_date"] = source_date()  # templates/theme/sitemap.xml prints it as <lastmod>
         env.filters["palette_on_demand"] = palette_on_demand
+        tags = config.plugins.get("material/tags")
+        if tags is not None and tags.config.enabled:
+            # Pages given to it in on_nav came first; the index lists pages of equal titles in the order it met
+            # them, which must be the site's order, as when every page is read.
+            order = {file.url: number for number, file in enumerate(files.documentation_pages(inclusion=all_pages))}
+            tags.mappings.data = dict(sorted(tags.mappings.data.items(), key=lambda item: order.get(item[0], -1)))
         return env
 
     @event_priority(-50)  # after Material's search plugin: our index replaces the one it has just written
@@ -311,6 +331,12 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             for path, data in download_files(compilation, self.hosted_url, self.project_dir / DOWNLOADS_CACHE).items():
                 write_file(data, str(site_dir / path))
         gzip_sitemap(site_dir)
+        reused = [file for file in self.compilation_files if file.page.reused is not None]
+        for folder in {os.path.dirname(file.abs_dest_path) for file in reused}:  # once each, not once per page
+            os.makedirs(folder, exist_ok=True)
+        for file in reused:
+            with open(file.abs_dest_path, "wb") as page:  # as MkDocs writes a page
+                page.write(file.page.reused.html.encode("utf-8", errors="xmlcharrefreplace"))
         if self.search_index is not None:
             # The hosted site is served over http, where only the JSON is read; the offline one also has the
             # scripts that file:// needs, and keeps the JSON for when it is put on a server after all.
@@ -419,6 +445,10 @@ def site_nav(compilations: list[Compilation], pages: dict[str, str]) -> list:
     else:
         nav = [{"首页": "index.md"}] + [{_nav_title(c.title): compilation_nav(c, pages)} for c in compilations]
     return nav + [{"标签": "tags.md"}]
+
+
+def all_pages(inclusion: InclusionLevel) -> bool:
+    return True
 
 
 def nav_titles(nav: list) -> dict[str, str]:

@@ -31,8 +31,6 @@ from .compilation_cache import code_version
 log = logging.getLogger("mkdocs.plugins.speechsite")
 FOLDER = Path(".cache", "speechsite", "pages")
 """Relative to the project folder (the one holding mkdocs.yml)."""
-REUSED_TEMPLATE = "speechsite-reused.html"
-"""The theme template (templates/theme/) a reused page is written with: ``page.reused.html`` as it is."""
 RENDERING_LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "jinja2", "pymdown-extensions", "pyyaml")
 """Distributions whose code shapes a page's HTML."""
 CONFIG_KEYS = ("site_name", "site_url", "site_author", "copyright", "use_directory_urls",
@@ -54,26 +52,15 @@ class RenderedPage:
 
 
 class ReusablePage(Page):
-    """A generated page of a compilation, which a build renders or, when ``reused`` holds an entry of the cache,
-    writes as it was: no Markdown is converted and the theme's template is not rendered."""
+    """A generated page of a compilation. When ``reused`` holds an entry of the cache, MkDocs is told to leave the
+    page alone (no Markdown converted, no template rendered: see the plugin's on_nav) and the plugin writes the
+    entry's HTML itself."""
 
     reused: RenderedPage | None = None
     front_matter: dict | None = None
     """The meta data read from its Markdown, kept for the cache when it is rendered."""
     render_key: str | None = None
     """The page's key in the render cache; None when it cannot be cached (a compilation not from the cache)."""
-
-    def read_source(self, config) -> None:
-        if self.reused is None:
-            return super().read_source(config)
-        self.markdown = ""
-        self.meta = {**self.reused.front_matter, "template": REUSED_TEMPLATE}
-
-    def render(self, config, files) -> None:
-        if self.reused is None:
-            return super().render(config, files)
-        self.content = ""  # plugins that read every page's content (Material's search) have nothing to read
-        self.present_anchor_ids = set(self.reused.anchors)
 
 
 class RenderCache:

@@ -192,5 +192,9 @@ def test_entries_unused_for_a_month_are_removed_and_those_in_use_kept(tmp_path, 
     os.utime(in_use, (old_stamp, old_stamp))  # unused for a month, but this build reads it
     os.utime(recent, (time.time() - 86400,) * 2)
     assert prepared_compilations([seed], False, folder)[0].from_cache
+    assert stale.exists(), "unused entries are looked for at most once a day, and the first build just did"
+    for stamp in folder.glob("removed-unused-*"):
+        os.utime(stamp, (time.time() - 2 * 86400,) * 2)
+    assert prepared_compilations([seed], False, folder)[0].from_cache
     assert not stale.exists() and recent.exists() and in_use.exists()
     assert in_use.stat().st_mtime > old_stamp  # the read marked it used
