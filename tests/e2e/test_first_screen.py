@@ -70,3 +70,20 @@ def test_the_header_is_complete_before_materials_script_runs(browser_page, site)
     page.goto(site)
     expect(page.locator("label.md-header__button[for='__search']")).to_be_visible()  # no shift when it runs
     assert page.evaluate("document.documentElement.className") == "js"
+
+
+def test_the_pages_do_not_shift_while_they_load(browser_page, site):
+    page = browser_page
+    page.add_init_script("""
+        window.__shifts = 0
+        new PerformanceObserver(list => list.getEntries().forEach(shift => { window.__shifts += shift.value }))
+            .observe({ type: "layout-shift", buffered: true })
+    """)
+    page.goto(site)
+    for link in ("ol.compilation-toc > li:nth-child(5) a", "nav.md-nav--primary a.md-nav__link >> text=统计"):
+        page.wait_for_timeout(500)
+        assert page.evaluate("window.__shifts") < 0.01, page.url
+        page.locator(link).first.click()
+        page.wait_for_load_state()
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__shifts") < 0.01, page.url
