@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -64,7 +65,10 @@ def archive_in(folder: Path, count: int) -> tuple[Path, str, str]:
     middle = archive_seeds(folder, count)[count // 2]
     compilation = build_compilation(middle, with_analysis=False)
     first = compilation.speeches_with_text[0]
-    word = next(text[8:14] for text in (p.text for p in first.paragraphs) if len(text) > 30)
+    text = middle.read_text(encoding="utf-8")
+    # six Chinese characters of speech 1 as the seed has them (its punctuation is normalised on the page)
+    word = next(found for paragraph in first.paragraphs for found in re.findall(r"[\u4e00-\u9fff]{6}", paragraph.text)
+                if found in text)
     return middle, f"{collection_slugs([compilation])[0]}/speeches/{first.slug}/", word
 
 

@@ -27,7 +27,7 @@ from mkdocs.utils import CountHandler, write_file
 
 from .atomic import remove_unused
 from .compilation_cache import FOLDER as COMPILATIONS_CACHE, prepared_compilations
-from .downloads.site_files import compilation_downloads, download_files, speech_download
+from .downloads.site_files import compilation_downloads, place_downloads, speech_download
 from .compact import without_indentation
 from .errors import InputError
 from .fidelity import check_page
@@ -328,8 +328,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
     def _finish_site(self, config):
         site_dir = Path(config.site_dir)
         for compilation in self.compilations if self.config.downloads else []:
-            for path, data in download_files(compilation, self.hosted_url, self.project_dir / DOWNLOADS_CACHE).items():
-                write_file(data, str(site_dir / path))
+            place_downloads(compilation, self.hosted_url, self.project_dir / DOWNLOADS_CACHE, site_dir)
         gzip_sitemap(site_dir)
         reused = [file for file in self.compilation_files if file.page.reused is not None]
         for folder in {os.path.dirname(file.abs_dest_path) for file in reused}:  # once each, not once per page

@@ -74,6 +74,28 @@ def copy_downloads(compilations: list[Compilation], from_site: Path, to_site: Pa
 def download_files(compilation: Compilation, site_url: str | None, cache_dir: Path | None) -> dict[str, bytes]:
     """Site-relative path → bytes of every download of the compilation. Each file is cached on its own, so that an
     edit to one speech makes that speech's .docx and the whole compilation's files again, and nothing else."""
+    return {path: made if isinstance(made, bytes) else made.read_bytes()
+            for path, made in _made_files(compilation, site_url, cache_dir).items()}
+
+
+def place_downloads(compilation: Compilation, site_url: str | None, cache_dir: Path | None, site_dir: Path) -> None:
+    """Put every download of the compilation into site_dir: hard links to the cache's files where the file system
+    allows (a rebuild of an archive then copies no bytes), else copies."""
+    for path, made in _made_files(compilation, site_url, cache_dir).items():
+        target = site_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(made, bytes):
+            target.write_bytes(made)
+            continue
+        try:
+            os.link(made, target)
+        except OSError:
+            shutil.copyfile(made, target)
+
+
+def _made_files(compilation: Compilation, site_url: str | None, cache_dir: Path | None) -> dict[str, Path | bytes]:
+    """Site-relative path → the cache entry holding each download (made now when missing), or without a cache the
+    download's bytes."""
     shared = [compilation.title, compilation.slug, site_url or "", str(source_date_epoch()), _code_version()]
     whole = compilation_downloads(compilation)
     everything = [part for speech in compilation.speeches for part in _speech_content(speech)] + \
@@ -83,17 +105,15 @@ def download_files(compilation: Compilation, site_url: str | None, cache_dir: Pa
               for speech in compilation.speeches_with_text}
     makers[whole["docx"].path] = (lambda: compilation_docx(compilation, site_url), everything)
     makers[whole["epub"].path] = (lambda: compilation_epub(compilation), everything)
-    files = {}
+    files: dict[str, Path | bytes] = {}
     for path, (make, content) in makers.items():
-        cached = cache_dir / f"{_key([path, *shared, *content])}{Path(path).suffix}" if cache_dir else None
-        try:
-            files[path] = cached.read_bytes() if cached else None
-        except OSError:
-            files[path] = None
-        if files[path] is None:
+        if cache_dir is None:
             files[path] = make()
-            if cached:
-                write_atomically(cached, files[path])
+            continue
+        cached = cache_dir / f"{_key([path, *shared, *content])}{Path(path).suffix}"
+        if not cached.is_file():
+            write_atomically(cached, make())
+        files[path] = cached
     return files
 
 
