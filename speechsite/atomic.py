@@ -4,10 +4,14 @@ temporary file beside it, never half an entry that a later build would read), an
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import pickle
 import tempfile
 import time
 from pathlib import Path
+
+log = logging.getLogger("speechsite")
 
 UNUSED_DAYS = 30
 """An entry no build has read or written for this long is removed: every edit of a seed, a page or the code makes new
@@ -44,3 +48,18 @@ def remove_unused(folder: Path, pattern: str, in_use: set[str]) -> None:
                 entry.unlink()
         except OSError:
             pass  # removed meanwhile by another build, or not ours to remove: the next build tries again
+
+
+def read_pickle(entry: Path, kind: type):
+    """The object of type kind pickled in entry; None when there is no entry or it cannot be read whole (truncated,
+    overwritten, of another type), which the caller then makes again. A read marks the entry used."""
+    try:
+        with open(entry, "rb") as file:
+            value = pickle.load(file)
+        os.utime(entry)
+    except FileNotFoundError:
+        return None
+    except Exception as error:  # noqa: BLE001 - a damaged entry is made again, never an error
+        log.debug("the cache entry %s cannot be read (%s); making it again", entry, error)
+        return None
+    return value if isinstance(value, kind) else None

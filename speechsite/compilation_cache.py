@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import os
 import pickle
 import sys
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .atomic import remove_unused, write_atomically
+from .atomic import read_pickle, remove_unused, write_atomically
 from .errors import display_path
 from .model import Compilation
 from .overrides import override_bytes
@@ -28,7 +27,6 @@ from .parallel import map_in_processes
 from .pipeline import build_compilation
 from .read import seed_bytes
 
-log = logging.getLogger("speechsite")
 FOLDER = Path(".cache", "speechsite", "compilations")
 """Relative to the project folder (the one holding mkdocs.yml)."""
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -49,7 +47,7 @@ def prepared_compilations(seeds: list[Path], verbatim: bool, folder: Path, jobs:
     """Each seed's compilation with its analysis, from the cache folder where it holds one; the others are split,
     analysed and stored, in up to ``jobs`` processes. Errors are build_compilation's, the first seed's first."""
     keys = [compilation_key(seed, verbatim) for seed in seeds]
-    compilations = [_load(folder / f"{key}.pickle") for key in keys]
+    compilations = [read_pickle(folder / f"{key}.pickle", Compilation) for key in keys]
     from_cache = [compilation is not None for compilation in compilations]
     for seed, compilation in zip(seeds, compilations):
         if compilation is not None:
@@ -82,20 +80,6 @@ def _split_and_store(seed: Path, key: str, verbatim: bool, folder: Path) -> Comp
     if compilation_key(seed, verbatim) == key:  # else the seed changed meanwhile: which version was split is unknown
         write_atomically(folder / f"{key}.pickle", pickle.dumps(compilation, pickle.HIGHEST_PROTOCOL))
     return compilation
-
-
-def _load(entry: Path) -> Compilation | None:
-    """The entry's compilation; None when there is no entry or it cannot be read whole. A read marks it used."""
-    try:
-        with open(entry, "rb") as file:
-            compilation = pickle.load(file)
-        os.utime(entry)
-    except FileNotFoundError:
-        return None
-    except Exception as error:  # noqa: BLE001 - a damaged entry (truncated, overwritten) is made again, never an error
-        log.debug("the cached compilation %s cannot be read (%s); making it again", entry, error)
-        return None
-    return compilation if isinstance(compilation, Compilation) else None
 
 
 @functools.cache

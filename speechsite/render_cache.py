@@ -15,8 +15,6 @@ it has (MkDocs checks links into it). Entries are pickles written whole or not a
 from __future__ import annotations
 
 import hashlib
-import logging
-import os
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,10 +23,9 @@ from pathlib import Path
 
 from mkdocs.structure.pages import Page
 
-from .atomic import remove_unused, write_atomically
+from .atomic import read_pickle, remove_unused, write_atomically
 from .compilation_cache import code_version
 
-log = logging.getLogger("mkdocs.plugins.speechsite")
 FOLDER = Path(".cache", "speechsite", "pages")
 """Relative to the project folder (the one holding mkdocs.yml)."""
 RENDERING_LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "jinja2", "pymdown-extensions", "pyyaml")
@@ -81,19 +78,8 @@ class RenderCache:
     def load(self, key: str) -> RenderedPage | None:
         """The entry, or None when there is none or it cannot be read whole. A read marks it used."""
         self.in_use.add(key)
-        entry = self.folder / f"{key}.pickle"
-        try:
-            with open(entry, "rb") as file:
-                page = pickle.load(file)
-            os.utime(entry)
-        except FileNotFoundError:
-            return None
-        except Exception as error:  # noqa: BLE001 - a damaged entry is rendered again, never an error
-            log.debug("the rendered page %s cannot be read (%s); rendering it again", entry, error)
-            return None
-        if not isinstance(page, RenderedPage):
-            return None
-        self.reused += 1
+        page = read_pickle(self.folder / f"{key}.pickle", RenderedPage)
+        self.reused += page is not None
         return page
 
     def store(self, key: str, page: RenderedPage) -> None:
