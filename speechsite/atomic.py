@@ -9,6 +9,7 @@ import os
 import pickle
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 log = logging.getLogger("speechsite")
@@ -50,16 +51,33 @@ def remove_unused(folder: Path, pattern: str, in_use: set[str]) -> None:
             pass  # removed meanwhile by another build, or not ours to remove: the next build tries again
 
 
-def read_pickle(entry: Path, kind: type):
-    """The object of type kind pickled in entry; None when there is no entry or it cannot be read whole (truncated,
-    overwritten, of another type), which the caller then makes again. A read marks the entry used."""
+def read_entry(entry: Path) -> bytes | None:
+    """The entry's bytes, or None when there is none. A read marks it used (see remove_unused)."""
     try:
-        with open(entry, "rb") as file:
-            value = pickle.load(file)
+        data = entry.read_bytes()
         os.utime(entry)
     except FileNotFoundError:
         return None
+    return data
+
+
+def read_pickle(entry: Path, kind: type):
+    """The object of type kind pickled in entry; None when there is no entry or it cannot be read whole (truncated,
+    overwritten, of another type), which the caller then makes again. A read marks the entry used."""
+    data = read_entry(entry)
+    try:
+        value = pickle.loads(data) if data is not None else None
     except Exception as error:  # noqa: BLE001 - a damaged entry is made again, never an error
         log.debug("the cache entry %s cannot be read (%s); making it again", entry, error)
         return None
     return value if isinstance(value, kind) else None
+
+
+def digest(parts: Iterable[str | bytes]) -> str:
+    """SHA-256 of the parts (text as UTF-8), each length-prefixed so that no two different lists of parts run together
+    the same: the name of a cache entry made from them."""
+    hashed = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        hashed.update(len(data).to_bytes(8, "big") + data)
+    return hashed.hexdigest()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .atomic import read_pickle, remove_unused, write_atomically
+from .atomic import digest, read_pickle, remove_unused, write_atomically
 from .errors import display_path
 from .model import Compilation
 from .overrides import override_bytes
@@ -68,10 +68,7 @@ def compilation_key(seed: Path, verbatim: bool) -> str:
     seed_data, override_data = seed_bytes(seed), override_bytes(seed)  # in the pipeline's order, so its errors first
     parts = [code_version(), os.fsencode(display_path(seed)), b"verbatim" if verbatim else b"", seed_data,
              b"no override file" if override_data is None else b"override file:" + override_data]
-    digest = hashlib.sha256()
-    for part in parts:  # each part's length first, so that no two different lists of parts run together the same
-        digest.update(len(part).to_bytes(8, "big") + part)
-    return digest.hexdigest()
+    return digest(parts)
 
 
 def _split_and_store(seed: Path, key: str, verbatim: bool, folder: Path) -> Compilation:

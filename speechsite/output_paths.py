@@ -258,12 +258,13 @@ def _link_hidden_entries(old: Path, new: Path) -> None:
     for entry in old.iterdir():
         if entry.name.startswith(".") and not os.path.lexists(new / entry.name):
             if entry.is_dir() and not entry.is_symlink():
-                shutil.copytree(entry, new / entry.name, symlinks=True, copy_function=_link_or_copy)
+                shutil.copytree(entry, new / entry.name, symlinks=True, copy_function=link_or_copy)
             else:
-                _link_or_copy(entry, new / entry.name)
+                link_or_copy(entry, new / entry.name)
 
 
-def _link_or_copy(source: str | Path, destination: str | Path) -> None:
+def link_or_copy(source: str | Path, destination: str | Path) -> None:
+    """destination as a hard link to source (the same bytes, no copying), or a copy where the file system has none."""
     try:
         os.link(source, destination, follow_symlinks=False)
     except OSError:  # no hard links here (a FAT disk, a protected file of another user): copy it

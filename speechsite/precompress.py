@@ -9,13 +9,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
-import shutil
 import zlib
 from pathlib import Path
 
 import brotli
 
 from .atomic import remove_unused, write_atomically
+from .output_paths import link_or_copy
 
 FOLDER = Path(".cache", "speechsite", "compressed")
 """The copies by content, relative to the project folder."""
@@ -69,10 +69,7 @@ def _linked(entry: Path, copy: Path, size: int) -> bool:
     size; False when the cache has no such entry. Using it marks it used."""
     try:
         if entry.stat().st_size < size:
-            try:
-                os.link(entry, copy)
-            except OSError:
-                shutil.copyfile(entry, copy)
+            link_or_copy(entry, copy)
         os.utime(entry)
     except FileNotFoundError:
         return False

@@ -5,7 +5,7 @@ A compilation's page shows its compilation, whose cache key (compilation_cache.p
 made from; the navigation it carries (its compilation's section, the pages outside any compilation, previous and
 next); and what the whole site shares: the code, the theme and page templates, mkdocs.yml, the hand-written pages
 (their titles are in every page's navigation) and the settings a build gives (site address, offline or hosted, the
-site's name and description). An entry's name is a digest of all of these, so any change to one of them renders the
+site's name; not its description, which a compilation's pages do not show). An entry's name is a digest of all of these, so any change to one of them renders the
 page again. Site pages that list every compilation (the archive's home, the tags index) are always rendered.
 
 An entry holds the HTML, the page's front matter (the tags plugin collects each page's tags from it) and the anchors
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from mkdocs.structure.pages import Page
 
-from .atomic import read_pickle, remove_unused, write_atomically
+from .atomic import digest, read_pickle, remove_unused, write_atomically
 from .compilation_cache import code_version
 
 FOLDER = Path(".cache", "speechsite", "pages")
@@ -130,12 +130,3 @@ def _stable(value) -> str:
     if isinstance(value, (set, frozenset)):
         return "{" + ", ".join(sorted(map(_stable, value))) + "}"
     return repr(value)
-
-
-def digest(parts: Iterable[str]) -> str:
-    """SHA-256 of the parts, each length-prefixed so that no two different lists of parts run together the same."""
-    hashed = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass")
-        hashed.update(len(data).to_bytes(8, "big") + data)
-    return hashed.hexdigest()

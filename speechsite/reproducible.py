@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .atomic import remove_unused, write_atomically
+from .atomic import read_entry, remove_unused, write_atomically
 from .errors import InputError, OutputError
 
 ZIP_CACHE = Path(".cache", "speechsite", "zipped")
@@ -116,9 +116,9 @@ def _dos_time(stamp: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
 def _deflated(data: bytes, level: int, cache_dir: Path | None) -> bytes:
     """Raw deflate of data at level, from the cache where it holds them."""
     entry = cache_dir / f"{hashlib.sha256(data).hexdigest()[:40]}-{level}.deflate" if cache_dir else None
-    if entry is not None and entry.exists():
-        os.utime(entry)  # marks it used
-        return entry.read_bytes()
+    packed = read_entry(entry) if entry is not None else None
+    if packed is not None:
+        return packed
     compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
     packed = compressor.compress(data) + compressor.flush()
     if entry is not None:

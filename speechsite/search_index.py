@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
 import sys
 from array import array
@@ -28,7 +27,7 @@ from pathlib import Path
 
 import numpy
 
-from .atomic import write_atomically
+from .atomic import read_entry, write_atomically
 from .model import Compilation
 from .write import speech_path
 
@@ -156,12 +155,12 @@ def _shard_summary(docs: list[dict], encoded: list[str], cache_dir: Path | None)
         for data in encoded:
             digest.update(b"\0" + data.encode("utf-8", "surrogatepass"))
         entry = cache_dir / f"{digest.hexdigest()[:40]}.json"
+        data = read_entry(entry)
         try:
-            summary = json.loads(entry.read_text(encoding="utf-8"))
-            os.utime(entry)  # marks it used
-            return summary
-        except (OSError, ValueError):
-            pass  # not there, or damaged: made again
+            if data is not None:
+                return json.loads(data)
+        except ValueError:
+            pass  # damaged: made again
     texts = [haystack(doc) for doc in docs]
     summary = {"filter": ShardFilter.of(texts).encoded(),
                "length": sum(len(text) for doc, text in zip(docs, texts) if "paragraphs" in doc)}

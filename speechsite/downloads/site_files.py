@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from ..atomic import write_atomically
+from ..atomic import digest, write_atomically
 from ..model import BackMatter, Compilation, Paragraph, Speech
+from ..output_paths import link_or_copy
 from ..reproducible import source_date_epoch
 from .epub import compilation_epub
 from .word import compilation_docx, speech_docx
@@ -65,10 +64,7 @@ def copy_downloads(compilations: list[Compilation], from_site: Path, to_site: Pa
     for path in (path for compilation in compilations for path in download_paths(compilation)):
         target = to_site / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(from_site / path, target)
-        except OSError:
-            shutil.copyfile(from_site / path, target)
+        link_or_copy(from_site / path, target)
 
 
 def download_files(compilation: Compilation, site_url: str | None, cache_dir: Path | None) -> dict[str, bytes]:
@@ -86,11 +82,8 @@ def place_downloads(compilation: Compilation, site_url: str | None, cache_dir: P
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(made, bytes):
             target.write_bytes(made)
-            continue
-        try:
-            os.link(made, target)
-        except OSError:
-            shutil.copyfile(made, target)
+        else:
+            link_or_copy(made, target)
 
 
 def _made_files(compilation: Compilation, site_url: str | None, cache_dir: Path | None) -> dict[str, Path | bytes]:
@@ -110,7 +103,7 @@ def _made_files(compilation: Compilation, site_url: str | None, cache_dir: Path 
         if cache_dir is None:
             files[path] = make()
             continue
-        cached = cache_dir / f"{_key([path, *shared, *content])}{Path(path).suffix}"
+        cached = cache_dir / f"{digest([path, *shared, *content])[:32]}{Path(path).suffix}"
         if not cached.is_file():
             write_atomically(cached, make())
         files[path] = cached
@@ -132,21 +125,14 @@ def _paragraphs_content(paragraphs: list[Paragraph]) -> list[str]:
                                                           paragraph.anchor)]
 
 
-def _key(parts: list[str]) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
-    return digest.hexdigest()[:32]
-
-
 @functools.cache
 def _code_version() -> str:
     """A digest of this package's code and templates: a change to how the files are made makes them again."""
-    digest = hashlib.sha256()
+    hashed = hashlib.sha256()
     for source in sorted(PACKAGE_DIR.rglob("*")):
         if source.is_file() and source.suffix != ".pyc":
-            digest.update(source.read_bytes())
-    return digest.hexdigest()
+            hashed.update(source.read_bytes())
+    return hashed.hexdigest()
 
 
 def _file_name(title: str) -> str:
