@@ -98,8 +98,9 @@ def test_the_open_page_follows_every_kind_of_change(browser_page, preview):
 
     with (project / "templates" / "theme" / "assets" / "speechsite" / "speechsite.css").open("a") as stylesheet:
         stylesheet.write("\n.md-header { outline: 3px solid rgb(255, 0, 0); }\n")
-    page.wait_for_function("getComputedStyle(document.querySelector('.md-header')).outlineColor === 'rgb(255, 0, 0)'",
-                           timeout=RELOAD_TIMEOUT)
+    # While the preview reloads the page there is a moment with no header, so the check must allow for none.
+    page.wait_for_function("(header => header !== null && getComputedStyle(header).outlineColor === 'rgb(255, 0, 0)')"
+                           "(document.querySelector('.md-header'))", timeout=RELOAD_TIMEOUT)
 
     with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
         config.write("\ncopyright: 预览里改过的配置\n")
