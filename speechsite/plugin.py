@@ -25,7 +25,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils import CountHandler, write_file
 
-from .atomic import remove_unused
+from .atomic import remove_unused, unfreeze_cache
 from .compilation_cache import FOLDER as COMPILATIONS_CACHE, prepared_compilations
 from .downloads.site_files import compilation_downloads, place_downloads, speech_download
 from .compact import without_indentation
@@ -141,6 +141,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
 
     @event_priority(100)  # before Material's search plugin, which makes an environment of the theme in its on_config
     def on_config(self, config):
+        if self.serving:
+            unfreeze_cache()  # the last build's objects, now garbage or not
         self.project_dir = Path(config.config_file_path).resolve().parent
         COMPILED_TEMPLATES.use_folder(self.project_dir / TEMPLATE_CACHE_FOLDER)
         tune_theme(config.theme)
