@@ -32,7 +32,7 @@ from .compact import without_indentation
 from .errors import InputError
 from .fidelity import check_page
 from .model import Compilation, Speech
-from .output_paths import check_site_dir, replace_site, stage
+from .output_paths import check_site_dir, link_or_copy, replace_site, stage
 from .overrides import override_path
 from .pipeline import decision_report
 from .precompress import FOLDER as COMPRESSED_CACHE, precompress
@@ -305,8 +305,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
     @event_priority(-100)  # last: the page as it is written
     def _keep_rendered_page(self, output, page, config):
         if getattr(page, "render_key", None):
-            self.render_cache.store(page.render_key, RenderedPage(output, page.front_matter,
-                                                                  set(page.present_anchor_ids or ())))
+            self.render_cache.store(page.render_key, output.encode("utf-8", errors="xmlcharrefreplace"),  # as MkDocs
+                                    RenderedPage(page.front_matter, set(page.present_anchor_ids or ())))  # writes it
         return output
 
     on_post_page = CombinedEvent(_check_page, _keep_rendered_page)
@@ -336,8 +336,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         for folder in {os.path.dirname(file.abs_dest_path) for file in reused}:  # once each, not once per page
             os.makedirs(folder, exist_ok=True)
         for file in reused:
-            with open(file.abs_dest_path, "wb") as page:  # as MkDocs writes a page
-                page.write(file.page.reused.html.encode("utf-8", errors="xmlcharrefreplace"))
+            link_or_copy(file.page.reused.html_file, file.abs_dest_path)
         if self.search_index is not None:
             # The hosted site is served over http, where only the JSON is read; the offline one also has the
             # scripts that file:// needs, and keeps the JSON for when it is put on a server after all.
