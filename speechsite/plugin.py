@@ -27,12 +27,14 @@ from mkdocs.utils import CountHandler, write_file
 
 from .atomic import remove_unused, unfreeze_cache
 from .compilation_cache import FOLDER as COMPILATIONS_CACHE, prepared_compilations
-from .downloads.site_files import compilation_downloads, place_downloads, speech_download
+from .downloads.site_files import (compilation_downloads, download_plan, missing_downloads, place_downloads,
+                                   speech_download)
 from .compact import without_indentation
 from .errors import InputError
 from .fidelity import check_page
 from .model import Compilation, Speech
 from .output_paths import check_site_dir, link_or_copy, replace_site, stage
+from .parallel import ChildFailed, alongside
 from .overrides import override_path
 from .pipeline import decision_report
 from .precompress import FOLDER as COMPRESSED_CACHE, precompress
@@ -97,6 +99,10 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         """The site folder this build replaces once it has succeeded; None when build.py stages its outputs itself."""
         self.staging = ExitStack()
         """Holds the staging folder the site is built in, from on_config until the build ends either way."""
+        self.downloads_child = ExitStack()
+        """Holds the child process making the missing downloads, from on_files until on_post_build."""
+        self.download_plans: list = []
+        """Each compilation's downloads (downloads/site_files.py), planned once per build in on_files."""
         self.writer: PageWriter | None = None
         self.compilation_of: dict[str, Compilation] = {}
         """Source path of each generated page of a compilation → the compilation."""
@@ -207,7 +213,18 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         self.compilation_files = [files.src_uris[src_uri] for src_uri in self.compilation_of]
         if self.config.search:
             self.search_index = search_index(self.compilations, lambda uri: files.src_uris[uri].url)
+        self._start_downloads()
         return files
+
+    def _start_downloads(self) -> None:
+        """Make the Word and EPUB files the cache lacks in a child process while this one renders (an edited
+        compilation's cost as much as rendering its pages); _finish_site waits for them and puts them in place."""
+        self.downloads_child = ExitStack()
+        self.download_plans = [download_plan(compilation, self.hosted_url, self.project_dir / DOWNLOADS_CACHE)
+                               for compilation in self.compilations] if self.config.downloads else []
+        missing = missing_downloads(self.download_plans)
+        if missing:
+            self.downloads_child.enter_context(alongside(lambda: [make() for make in missing], _child_error))
 
     def on_nav(self, nav, config, files):
         """Take from the render cache the pages whose inputs are unchanged; give the others their Markdown."""
@@ -329,8 +346,12 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
     @event_priority(-50)  # after Material's search plugin: our index replaces the one it has just written
     def _finish_site(self, config):
         site_dir = Path(config.site_dir)
-        for compilation in self.compilations if self.config.downloads else []:
-            place_downloads(compilation, self.hosted_url, self.project_dir / DOWNLOADS_CACHE, site_dir)
+        try:
+            self.downloads_child.close()
+        except ChildFailed as error:
+            raise PluginError(str(error)) from None
+        for plan in self.download_plans:
+            place_downloads(plan, site_dir)
         gzip_sitemap(site_dir)
         reused = [file for file in self.compilation_files if file.page.reused is not None]
         for folder in {os.path.dirname(file.abs_dest_path) for file in reused}:  # once each, not once per page
@@ -365,6 +386,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
     on_post_build = CombinedEvent(_finish_site, _put_site_in_place)
 
     def on_build_error(self, error):
+        self.downloads_child.__exit__(type(error), error, error.__traceback__)  # stopped: it would write on
         self.staging.close()  # the staged site goes; the previous one was never touched
 
     def on_serve(self, server, config, builder):
@@ -392,6 +414,13 @@ def _cached_compilation(seed: Path, verbatim: bool, cache_folder: Path) -> Compi
             del _COMPILATIONS[stale]  # keep only the current version of each seed
         _COMPILATIONS[key] = prepared_compilations([seed], verbatim, cache_folder)[0].compilation
     return _COMPILATIONS[key]
+
+
+def _child_error(error: BaseException) -> str:
+    """The line a failure in the downloads' child process gives."""
+    if isinstance(error, (InputError, OSError)):
+        return f"making the Word and EPUB files failed: {error}"
+    return f"making the Word and EPUB files failed: {type(error).__name__}: {error} (a bug; please report it)"
 
 
 def _strict_build_will_fail(config) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -67,17 +68,21 @@ def copy_downloads(compilations: list[Compilation], from_site: Path, to_site: Pa
         link_or_copy(from_site / path, target)
 
 
+Plan = dict[str, tuple[Path | None, Callable[[], bytes]]]
+"""A compilation's downloads: site-relative path → (its cache entry, None without a cache; what makes its bytes)."""
+
+
 def download_files(compilation: Compilation, site_url: str | None, cache_dir: Path | None) -> dict[str, bytes]:
     """Site-relative path → bytes of every download of the compilation. Each file is cached on its own, so that an
     edit to one speech makes that speech's .docx and the whole compilation's files again, and nothing else."""
     return {path: made if isinstance(made, bytes) else made.read_bytes()
-            for path, made in _made_files(compilation, site_url, cache_dir).items()}
+            for path, made in _made_files(download_plan(compilation, site_url, cache_dir)).items()}
 
 
-def place_downloads(compilation: Compilation, site_url: str | None, cache_dir: Path | None, site_dir: Path) -> None:
-    """Put every download of the compilation into site_dir: hard links to the cache's files where the file system
-    allows (a rebuild of an archive then copies no bytes), else copies."""
-    for path, made in _made_files(compilation, site_url, cache_dir).items():
+def place_downloads(plan: Plan, site_dir: Path) -> None:
+    """Put every download of a compilation (its plan) into site_dir: hard links to the cache's files where the file
+    system allows (a rebuild of an archive then copies no bytes), else copies."""
+    for path, made in _made_files(plan).items():
         target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(made, bytes):
@@ -86,28 +91,41 @@ def place_downloads(compilation: Compilation, site_url: str | None, cache_dir: P
             link_or_copy(made, target)
 
 
-def _made_files(compilation: Compilation, site_url: str | None, cache_dir: Path | None) -> dict[str, Path | bytes]:
+def missing_downloads(plans: Iterable[Plan]) -> list[Callable[[], None]]:
+    """The work of making the downloads the cache lacks, each piece storing one file: what a build can do in another
+    process while it renders, so that place_downloads then finds every file made."""
+    return [functools.partial(write_atomically, cached, make)
+            for plan in plans for cached, make in plan.values() if cached is not None and not cached.is_file()]
+
+
+def _made_files(plan: Plan) -> dict[str, Path | bytes]:
     """Site-relative path → the cache entry holding each download (made now when missing), or without a cache the
     download's bytes."""
+    files: dict[str, Path | bytes] = {}
+    for path, (cached, make) in plan.items():
+        if cached is None:
+            files[path] = make()
+            continue
+        if not cached.is_file():
+            write_atomically(cached, make)
+        files[path] = cached
+    return files
+
+
+def download_plan(compilation: Compilation, site_url: str | None, cache_dir: Path | None) -> Plan:
+    """Where each download of the compilation is cached (its key: a digest of what it shows) and what makes it."""
     shared = [compilation.title, compilation.slug, site_url or "", str(source_date_epoch()), _code_version()]
     whole = compilation_downloads(compilation)
     everything = [part for speech in compilation.speeches for part in _speech_content(speech)] + \
         [part for section in compilation.back_matter for part in _section_content(section)]
-    makers = {speech_download(speech).path: (lambda speech=speech: speech_docx(compilation, speech, site_url),
+    makers = {speech_download(speech).path: (functools.partial(speech_docx, compilation, speech, site_url),
                                              _speech_content(speech))
               for speech in compilation.speeches_with_text}
-    makers[whole["docx"].path] = (lambda: compilation_docx(compilation, site_url), everything)
-    makers[whole["epub"].path] = (lambda: compilation_epub(compilation), everything)
-    files: dict[str, Path | bytes] = {}
-    for path, (make, content) in makers.items():
-        if cache_dir is None:
-            files[path] = make()
-            continue
-        cached = cache_dir / f"{digest([path, *shared, *content])[:32]}{Path(path).suffix}"
-        if not cached.is_file():
-            write_atomically(cached, make())
-        files[path] = cached
-    return files
+    makers[whole["docx"].path] = (functools.partial(compilation_docx, compilation, site_url), everything)
+    makers[whole["epub"].path] = (functools.partial(compilation_epub, compilation), everything)
+    return {path: (cache_dir / f"{digest([path, *shared, *content])[:32]}{Path(path).suffix}" if cache_dir else None,
+                   make)
+            for path, (make, content) in makers.items()}
 
 
 def _speech_content(speech: Speech) -> list[str]:
