@@ -94,11 +94,17 @@ def index_files(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool = Tru
     """{site-relative path: content} of the index files: the JSON, and with ``scripts`` the same as a script for
     file://; for an index larger than ``shard_bytes``, the head in those files and each shard likewise. With a
     cache_dir, each shard's filter is kept there by the digest of its docs (see split_index)."""
-    data, shards = _json(index), []
-    if len(data.encode()) > shard_bytes:
-        head, shards = split_index(index, shard_bytes, cache_dir)
+    encoded = [_json(doc) for doc in index["docs"]]  # once: an archive's index is tens of MB of JSON
+    whole = len(_json({**index, "docs": []}).encode()) + sum(len(data.encode()) for data in encoded) + \
+        max(len(encoded) - 1, 0)  # the bytes of the whole index's JSON: its docs, their commas and the rest
+    shards: list[list[str]] = []
+    if whole > shard_bytes:
+        head, _, shards = _split_encoded(index, encoded, shard_bytes, cache_dir)
         data = _json(head)
-    files = {INDEX_JSON: data} | {SHARD_JSON.format(number): _json(docs) for number, docs in enumerate(shards)}
+    else:
+        data = _json(index)
+    files = {INDEX_JSON: data} | {SHARD_JSON.format(number): f"[{','.join(docs)}]"  # as _json writes a list
+                                  for number, docs in enumerate(shards)}
     if scripts:
         files[INDEX_SCRIPT] = f"var __index = {data};\n"
         for number in range(len(shards)):
@@ -120,11 +126,17 @@ def split_index(index: dict, shard_bytes: int = SHARD_BYTES,
     per character pair); ``text`` holds the number of docs with text and the length of their text as the engine
     matches it, from which it weighs a speech's length.
     """
+    head, runs, _ = _split_encoded(index, [_json(doc) for doc in index["docs"]], shard_bytes, cache_dir)
+    return head, runs
+
+
+def _split_encoded(index: dict, docs_json: list[str], shard_bytes: int,
+                   cache_dir: Path | None) -> tuple[dict, list[list[dict]], list[list[str]]]:
+    """split_index, given each doc's JSON; also each shard's docs as JSON."""
     runs: list[list[dict]] = [[]]
     encoded: list[list[str]] = [[]]
     size = 0
-    for doc in index["docs"]:
-        data = _json(doc)
+    for doc, data in zip(index["docs"], docs_json):
         doc_bytes = len(data.encode()) + 1
         new_compilation = bool(runs[-1]) and doc.get("collection") != runs[-1][-1].get("collection")
         if runs[-1] and (size + doc_bytes > shard_bytes or new_compilation and size >= shard_bytes / 2):
@@ -143,7 +155,7 @@ def split_index(index: dict, shard_bytes: int = SHARD_BYTES,
         count += sum(1 for doc in docs if "paragraphs" in doc)
         length += summary["length"]
     head = {"text": {"count": count, "length": length}, "filter_hashes": FILTER_HASHES, "shards": shards}
-    return {"config": index["config"], "docs": head}, runs
+    return {"config": index["config"], "docs": head}, runs, encoded
 
 
 def _shard_summary(docs: list[dict], encoded: list[str], cache_dir: Path | None) -> dict:
