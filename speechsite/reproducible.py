@@ -13,6 +13,7 @@ import os
 import struct
 import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -70,12 +71,25 @@ def zip_time() -> tuple[int, int, int, int, int, int]:
     return ZIP_EPOCH if epoch is None else max(ZIP_EPOCH, datetime.fromtimestamp(epoch, timezone.utc).timetuple()[:6])
 
 
-def write_zip(target, entries: Iterable[tuple[str, bytes]], stored: frozenset[str] = frozenset(),
+@dataclass(frozen=True)
+class Deflated:
+    """An entry's bytes deflated once, for an entry that many zips share (a Word template's 800 kB of styles)."""
+
+    data: bytes
+    packed: bytes
+
+    @classmethod
+    def of(cls, data: bytes, level: int = 6) -> Deflated:
+        return cls(data, _deflated(data, level, None))
+
+
+def write_zip(target, entries: Iterable[tuple[str, bytes | Deflated]], stored: frozenset[str] = frozenset(),
               compresslevel: int = 6, cache_dir: Path | None = None) -> None:
     """Write the entries (name, bytes) into target (a path or a binary file) in the given order, each with
     zip_time() and mode rw-r--r--; names in stored uncompressed (an EPUB's mimetype), the rest deflated, or stored
-    when deflating would not make them smaller. With a cache_dir, each entry's deflated bytes are kept there by the
-    digest of its content, so that zipping an archive's site again deflates only the files that changed.
+    when deflating would not make them smaller; an entry given as Deflated is not deflated again. With a cache_dir,
+    each entry's deflated bytes are kept there by the digest of its content, so that zipping an archive's site again
+    deflates only the files that changed.
 
     Our own few lines of the zip format (APPNOTE.TXT: local headers, central directory, end record; no ZIP64)
     rather than zipfile, which cannot take bytes already deflated."""
@@ -83,7 +97,10 @@ def write_zip(target, entries: Iterable[tuple[str, bytes]], stored: frozenset[st
     with open(target, "wb") if isinstance(target, (str, Path)) else contextlib.nullcontext(target) as out:
         directory, offset = [], 0
         for name, data in entries:
-            packed = data if name in stored else _deflated(data, compresslevel, cache_dir)
+            if isinstance(data, Deflated):
+                data, packed = data.data, data.packed
+            else:
+                packed = data if name in stored else _deflated(data, compresslevel, cache_dir)
             method = 8 if len(packed) < len(data) else 0
             packed = packed if method else data
             encoded = name.encode("utf-8")

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from speechsite.errors import InputError
-from speechsite.reproducible import NAME_MAX_BYTES, gzip_sitemap, offline_zip_name, source_date, zip_folder
+from speechsite.reproducible import (NAME_MAX_BYTES, Deflated, gzip_sitemap, offline_zip_name, source_date, write_zip,
+                                    zip_folder)
 
 EPOCH = 1609459200  # 2021-01-01 00:00:00 UTC
 
@@ -139,3 +140,14 @@ def test_a_zip_made_with_the_cache_of_deflated_entries_is_the_same_zip(tmp_path)
     zip_folder(folder, tmp_path / "from-cache.zip", root="site-offline", cache_dir=cache)
     with zipfile.ZipFile(tmp_path / "from-cache.zip") as archive, pytest.raises(zipfile.BadZipFile, match="CRC"):
         archive.read("site-offline/speeches/01.html")
+
+
+def test_entries_deflated_beforehand_make_the_same_zip(tmp_path):
+    entries = [("styles.xml", "<w:style/>".encode() * 500), ("document.xml", "<w:p>讲话</w:p>".encode() * 50),
+               ("one", b"1")]
+    write_zip(tmp_path / "plain.zip", entries)
+    write_zip(tmp_path / "shared.zip", [(name, Deflated.of(data)) for name, data in entries])
+    assert (tmp_path / "plain.zip").read_bytes() == (tmp_path / "shared.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "shared.zip") as archive:
+        assert archive.testzip() is None
+        assert [archive.read(name) for name, _ in entries] == [data for _, data in entries]

@@ -7,7 +7,7 @@ import io
 import re
 from datetime import datetime, timezone
 
-from ..reproducible import write_zip, zip_time
+from ..reproducible import Deflated, write_zip, zip_time
 
 XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 """Characters XML 1.0 cannot hold at all; a few stray control characters may survive the read stage."""
@@ -23,7 +23,7 @@ def xml_text(text: str) -> str:
     return XML_FORBIDDEN.sub("", text)
 
 
-def reproducible_zip(files: dict[str, bytes], stored: frozenset[str] = frozenset()) -> bytes:
+def reproducible_zip(files: dict[str, bytes | Deflated], stored: frozenset[str] = frozenset()) -> bytes:
     """A zip of files in the given order, as reproducible.write_zip writes them."""
     buffer = io.BytesIO()
     write_zip(buffer, files.items(), stored)

@@ -1,17 +1,24 @@
 """Word downloads: each speech as a .docx, and the whole compilation as one with a table of contents Word fills in.
 
-python-docx builds them from its default template, restyled for Chinese text: 仿宋 for the text, 宋体 for titles,
+python-docx makes the template from its default one, restyled for Chinese text: 仿宋 for the text, 宋体 for titles,
 黑体 and 楷体 for section headings, named in the styles as east-asian fonts (``w:eastAsia``) and never embedded, so
 Word and WPS use the reader's own. Each speech and back-matter section opens with a bookmark ``chapter_<name>``
 (``chapter_01``, ``chapter_notes``), by which ``docx_chapter_texts`` finds its text again.
+
+A document is the template's package with two parts of its own, the body (``word/document.xml``) and the title
+(``docProps/core.xml``); the template's other parts, 800 kB of styles among them, are deflated once per process.
+Opening the template and saving through python-docx for each file cost 28 ms a speech, two thirds of it deflating
+those styles twice; an archive of 1,900 speeches spent most of a cold build's CPU on it.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import io
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urljoin
 
 from docx import Document
@@ -22,9 +29,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as WordParagraph
+from lxml import etree
 
 from ..model import Compilation, Speech
 from ..write import page_url, speech_path
+from ..reproducible import Deflated
 from .archive import reproducible_zip, source_time, xml_text
 from .chapters import Chapter, chapters
 
@@ -38,6 +47,8 @@ BOOKMARK_PREFIX = "chapter_"
 LATIN_FONT = "Times New Roman"
 TEXT_SIZE = Pt(16)
 """三号, the size of Chinese official documents' text."""
+BODY_PART, CORE_PART = "word/document.xml", "docProps/core.xml"
+"""The parts each document has of its own; the others are the template's."""
 
 
 @dataclass
@@ -58,32 +69,32 @@ SECTION_LOOKS = [Look("黑体"), Look("楷体"), Look("仿宋", bold=True)]
 
 def speech_docx(compilation: Compilation, speech: Speech, site_url: str | None = None) -> bytes:
     """One speech as a .docx: its title, date, text with its section headings, and where it comes from."""
-    document = _styled_document(speech.title, compilation.title, title_level=0)
+    document = Draft(speech.title, compilation.title, title_level=0)
     _add_chapter(document, Chapter.of_speech(speech), 0, title_level=0)
-    _add_paragraph(document, source_line(compilation, speech), SOURCE_STYLE)
+    document.add(source_line(compilation, speech), SOURCE_STYLE)
     if site_url:
-        _add_paragraph(document, address(site_url, speech_path(speech)), SOURCE_STYLE)
-    return _docx_bytes(document)
+        document.add(address(site_url, speech_path(speech)), SOURCE_STYLE)
+    return document.docx()
 
 
 def compilation_docx(compilation: Compilation, site_url: str | None = None) -> bytes:
     """The whole compilation as one .docx: its title, a table of contents of the speeches with text and the back
     matter, the TOC entries without text listed as 正文未收录, then every speech with text and the back matter."""
-    document = _styled_document(compilation.title, "", title_level=1)
-    _add_paragraph(document, compilation.title, "Title")
+    document = Draft(compilation.title, "", title_level=1)
+    document.add(compilation.title, "Title")
     summary = f"目录共 {len(compilation.speeches)} 篇，其中 {compilation.speeches_with_text_count} 篇收录了正文。"
-    _add_paragraph(document, summary, SUMMARY_STYLE)
+    document.add(summary, SUMMARY_STYLE)
     if site_url:
-        _add_paragraph(document, address(site_url, compilation.page_path("index.md")), SUMMARY_STYLE)
+        document.add(address(site_url, compilation.page_path("index.md")), SUMMARY_STYLE)
     _add_table_of_contents(document, [chapter.title for chapter in chapters(compilation)])
     without_text = [speech for speech in compilation.speeches if not speech.has_text]
     if without_text:
-        _add_paragraph(document, f"以下 {len(without_text)} 篇仅存标题，正文未收录：", "Normal")
+        document.add(f"以下 {len(without_text)} 篇仅存标题，正文未收录：", "Normal")
         for speech in without_text:
-            _add_paragraph(document, f"{speech.number}　{speech.title}（正文未收录）", "List")
+            document.add(f"{speech.number}　{speech.title}（正文未收录）", "List")
     for index, chapter in enumerate(chapters(compilation)):
         _add_chapter(document, chapter, index, title_level=1)
-    return _docx_bytes(document)
+    return document.docx()
 
 
 def docx_chapter_texts(data: bytes) -> dict[str, list[str]]:
@@ -111,59 +122,82 @@ def address(site_url: str, docs_path: str) -> str:
     return urljoin(site_url if site_url.endswith("/") else site_url + "/", page_url("index.md", docs_path, True))
 
 
-def _add_chapter(document, chapter: Chapter, index: int, title_level: int) -> None:
+class Draft:
+    """A document being written: a copy of its template's body and title, paragraphs added before the page setup
+    (the body's last element)."""
+
+    def __init__(self, title: str, subject: str, title_level: int):
+        self.template = _template(title_level, source_time())
+        self.body = copy.deepcopy(self.template.body)
+        self.page_setup = self.body.find(qn("w:body")).find(qn("w:sectPr"))
+        self.core = copy.deepcopy(self.template.core)
+        self.core.find(qn("dc:title")).text = xml_text(title)
+        self.core.find(qn("dc:subject")).text = xml_text(subject)
+
+    def add(self, text: str, style: str):
+        """A paragraph of the named style at the end of the body (its w:p element), set by the style's id and built
+        as lxml elements: python-docx's add_paragraph searches the body for the page setup each time (quadratic)
+        and its run text goes character by character (a third of a download's time)."""
+        paragraph = OxmlElement("w:p")
+        properties = OxmlElement("w:pPr")
+        properties.append(OxmlElement("w:pStyle", {qn("w:val"): self.template.style_ids[style]}))
+        paragraph.append(properties)
+        text = xml_text(text)
+        if any(control in text for control in "\t\r\n"):  # tabs and line breaks: python-docx makes their elements
+            WordParagraph(paragraph, None).add_run(text)
+        else:
+            run = OxmlElement("w:r")
+            if text:
+                words = OxmlElement("w:t")
+                words.text = text
+                if text.strip() != text:
+                    words.set(qn("xml:space"), "preserve")
+                run.append(words)
+            paragraph.append(run)
+        self.page_setup.addprevious(paragraph)
+        return paragraph
+
+    def docx(self) -> bytes:
+        """The .docx: the template's parts in its order, with this document's body and title, fixed zip times."""
+        own = {BODY_PART: self.body, CORE_PART: self.core}
+        return reproducible_zip({name: etree.tostring(own[name], encoding="UTF-8", standalone=True)
+                                 if name in own else data for name, data in self.template.parts.items()})
+
+
+def _add_chapter(document: Draft, chapter: Chapter, index: int, title_level: int) -> None:
     """A speech or a back-matter section: its title (Title, or Heading 1 in the compilation) opening with the
     chapter's bookmark, its date, then its text; the page's h2/h3 sections are the next Word heading levels down."""
-    heading = _add_paragraph(document, chapter.title, "Title" if title_level == 0 else "Heading 1")
+    heading = document.add(chapter.title, "Title" if title_level == 0 else "Heading 1")
     _bookmark(heading, BOOKMARK_PREFIX + chapter.name, index)
     if chapter.date:
-        _add_paragraph(document, chapter.date, DATE_STYLE)
+        document.add(chapter.date, DATE_STYLE)
     for paragraph in chapter.paragraphs:
         style = f"Heading {title_level + paragraph.heading_level - 1}" if paragraph.heading_level else TEXT_STYLE
-        _add_paragraph(document, paragraph.text, style)
+        document.add(paragraph.text, style)
 
 
-def _add_paragraph(document, text: str, style: str) -> WordParagraph:
-    """A paragraph of the named style at the end of the body, set by the style's id: python-docx looks a name up
-    among all of the template's 160 styles for every paragraph, and its add_paragraph searches the body's children
-    for the closing section properties each time (quadratic: 5 s for 20,000 paragraphs, 0.5 s this way)."""
-    body = document.element.body
-    element = OxmlElement("w:p")
-    last = next(body.iterchildren(reversed=True), None)  # not len(body): lxml counts children one by one
-    if last is not None and last.tag == qn("w:sectPr"):
-        last.addprevious(element)
-    else:
-        body.append(element)
-    paragraph = WordParagraph(element, document._body)
-    paragraph.add_run(xml_text(text))
-    paragraph._p.style = _style_ids()[style]
-    return paragraph
-
-
-def _bookmark(paragraph: WordParagraph, name: str, index: int) -> None:
-    """Put a bookmark named ``name`` around the paragraph's text; its id is the chapter's index, unique in the file."""
+def _bookmark(paragraph, name: str, index: int) -> None:
+    """Put a bookmark named ``name`` around the text of the paragraph (a w:p element); its id is the chapter's
+    index, unique in the file."""
     bookmark_id = str(index)
     start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
     start.set(qn("w:id"), bookmark_id)
     start.set(qn("w:name"), name)
     end.set(qn("w:id"), bookmark_id)
-    paragraph._p.insert(len(paragraph._p.xpath("./w:pPr")), start)
-    paragraph._p.append(end)
+    paragraph.insert(len(paragraph.xpath("./w:pPr")), start)
+    paragraph.append(end)
 
 
-def _add_table_of_contents(document, titles: list[str]) -> None:
+def _add_table_of_contents(document: Draft, titles: list[str]) -> None:
     """A TOC field over Heading 1 (the speeches with text and the back matter). Its result is filled in already with
     their titles, for readers that do not update fields; Word brings in the page numbers when it opens the file
-    (settings: updateFields)."""
-    _add_paragraph(document, "目录", "TOC Heading")
-    entries = [_add_paragraph(document, title, "toc 1") for title in titles or [""]]
+    (the compilation's template sets updateFields)."""
+    document.add("目录", "TOC Heading")
+    entries = [document.add(title, "toc 1") for title in titles or [""]]
     begin = [_field_character("begin"), _field_instruction(r' TOC \o "1-1" \h \z \u '), _field_character("separate")]
     for position, run in enumerate(begin):
-        entries[0]._p.insert(len(entries[0]._p.xpath("./w:pPr")) + position, run)
-    entries[-1]._p.append(_field_character("end"))
-    update_fields = OxmlElement("w:updateFields")
-    update_fields.set(qn("w:val"), "true")
-    document.settings.element.find(qn("w:compat")).addprevious(update_fields)  # the schema's order: before compat
+        entries[0].insert(len(entries[0].xpath("./w:pPr")) + position, run)
+    entries[-1].append(_field_character("end"))
 
 
 def _field_character(kind: str):
@@ -181,20 +215,22 @@ def _field_instruction(instruction: str):
     return run
 
 
-def _styled_document(title: str, subject: str, title_level: int):
-    """A new document from the restyled template, titled and dated by the source date."""
-    document = Document(io.BytesIO(_styled_template(title_level)))
-    properties = document.core_properties
-    properties.title, properties.subject, properties.language = xml_text(title), xml_text(subject), "zh-CN"
-    properties.author = properties.comments = properties.last_modified_by = ""
-    properties.created = properties.modified = source_time()
-    return document
+@dataclass(frozen=True)
+class Template:
+    """What each document of a title level copies: the template's parts in package order (those a document does not
+    change deflated once), its body and title as elements, and each style's id by name."""
+
+    parts: dict[str, bytes | Deflated]
+    body: etree._Element
+    core: etree._Element
+    style_ids: dict[str, str]
 
 
 @functools.cache
-def _styled_template(title_level: int) -> bytes:
+def _template(title_level: int, time: datetime) -> Template:
     """python-docx's default document on A4, restyled for Chinese text, without the template's thumbnail (a picture
-    of an English page); made once per process, as restyling is a tenth of a download's time."""
+    of an English page), dated ``time``; the compilation's (title level 1) asks Word to fill in its table of
+    contents (updateFields). Made once per process and time."""
     document = Document()
     package = document.part.package
     for relationship_id, relationship in list(package.rels.items()):
@@ -204,15 +240,20 @@ def _styled_template(title_level: int) -> bytes:
     page.page_width, page.page_height = Cm(21), Cm(29.7)
     page.top_margin, page.bottom_margin, page.left_margin, page.right_margin = Cm(3.7), Cm(3.5), Cm(2.8), Cm(2.6)
     _restyle(document, title_level)
+    properties = document.core_properties
+    properties.language, properties.created, properties.modified = "zh-CN", time, time
+    properties.author = properties.comments = properties.last_modified_by = ""
+    if title_level == 1:
+        update_fields = OxmlElement("w:updateFields", {qn("w:val"): "true"})
+        document.settings.element.find(qn("w:compat")).addprevious(update_fields)  # the schema's order: before compat
     saved = io.BytesIO()
     document.save(saved)
-    return saved.getvalue()
-
-
-@functools.cache
-def _style_ids() -> dict[str, str]:
-    """Style name → id in the restyled template (the same at either title level)."""
-    return {style.name: style.style_id for style in Document(io.BytesIO(_styled_template(0))).styles}
+    with zipfile.ZipFile(saved) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    shared = {name: data if name in (BODY_PART, CORE_PART) else Deflated.of(data) for name, data in parts.items()}
+    return Template(shared,
+                    etree.fromstring(parts[BODY_PART]), etree.fromstring(parts[CORE_PART]),
+                    {style.name: style.style_id for style in document.styles})
 
 
 def _restyle(document, title_level: int) -> None:
@@ -272,11 +313,3 @@ def _plain_fonts(run_properties):
     for attribute in ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme"):
         fonts.attrib.pop(qn(attribute), None)
     return fonts
-
-
-def _docx_bytes(document) -> bytes:
-    """The document saved, then zipped again with fixed times: python-docx stamps each part with the current time."""
-    saved = io.BytesIO()
-    document.save(saved)
-    with zipfile.ZipFile(saved) as package:
-        return reproducible_zip({name: package.read(name) for name in package.namelist()})
