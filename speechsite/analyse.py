@@ -3,7 +3,7 @@ speeches, shared passages, the damage report — gathered in one Analysis for th
 
 Each analysis lives in its own module; this one only runs them in order and shares their common inputs: each
 speech is segmented once, and its segments go to the word counts, the places and the damage report before the next
-speech is segmented; the word weights are computed once and read by related speeches and the statistics page.
+speech is segmented; the word weights are computed once and read by related speeches and the statistics page's words.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from .model import Compilation
 from .outline import mark_headings
 from .passages import ParagraphPassages, SharedPassage, passages_by_paragraph, shared_passages
 from .related import RelatedSpeech, related_speeches
-from .words import ContentWordCounter, TermWeights, speech_words, weigh_terms
+from .stats import WordCount, characteristic_words
+from .words import ContentWordCounter, speech_words, weigh_terms
 
 if TYPE_CHECKING:
     from .timing import StageTimes  # only for the annotation
@@ -40,8 +41,9 @@ class Analysis:
     """(TOC number, paragraph anchor) → spans to mark and the paragraphs they link to."""
     damage: list[Finding]
     """Suspected losses in the source, for editors; the text itself is never changed."""
-    weights: TermWeights
-    """Word weights per speech (for the statistics page)."""
+    characteristic_words: tuple[WordCount, ...]
+    """What the statistics page charts of the words (stats.characteristic_words); not the word weights per speech
+    they come from, which were three fifths of a compilation in memory and of its cache entry."""
 
 
 def mark_outline(compilation: Compilation) -> None:
@@ -78,4 +80,5 @@ def analyse(compilation: Compilation, times: StageTimes | None = None) -> Analys
     with timed("related"):
         related = related_speeches(compilation, weights)
     return Analysis(metadata=metadata, display_titles=titles, related=related, passages=passages,
-                    passages_by_paragraph=by_paragraph, damage=damage, weights=weights)
+                    passages_by_paragraph=by_paragraph, damage=damage,
+                    characteristic_words=characteristic_words(weights))

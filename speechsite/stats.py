@@ -63,6 +63,16 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class WordCount:
+    """A characteristic word of a compilation, as its chart shows it."""
+
+    word: str
+    occurrences: int
+    speeches: int
+    """Speeches it occurs in."""
+
+
+@dataclass(frozen=True)
 class CompilationStats:
     """Figures for the statistics page."""
 
@@ -78,15 +88,16 @@ class CompilationStats:
 
 
 def compilation_stats(compilation: Compilation, metadata: dict[int, SpeechMetadata] | None = None,
-                      weights: TermWeights | None = None,
+                      words: tuple[WordCount, ...] | None = None,
                       speech_url: Callable[[int], str] | None = None) -> CompilationStats:
-    """Figures and charts; ``speech_url`` (TOC number → URL) makes the length bars links."""
+    """Figures and charts; ``speech_url`` (TOC number → URL) makes the length bars links. ``metadata`` and ``words``
+    are computed when not given (a build's analysis has them)."""
     metadata = metadata or compilation_metadata(compilation)
-    weights = weights or term_weights(compilation)
+    words = words if words is not None else characteristic_words(term_weights(compilation))
     with_text = compilation.speeches_with_text
     lengths = [metadata[speech.number].characters for speech in with_text]
     charts = (_lengths_chart(compilation, metadata, speech_url), _kinds_chart(compilation, metadata),
-              _levels_chart(compilation, metadata), _words_chart(weights))
+              _levels_chart(compilation, metadata), _words_chart(words))
     return CompilationStats(len(compilation.speeches), len(with_text), sum(lengths),
                             sum(metadata[speech.number].reading_minutes for speech in with_text),
                             round(statistics.median(lengths)) if lengths else 0, charts)
@@ -118,15 +129,20 @@ def _levels_chart(compilation, metadata) -> Chart:
                  "篇", bars)
 
 
-def _words_chart(weights: TermWeights) -> Chart:
-    """The words with the highest TF-IDF summed over the speeches, most frequent first."""
+def characteristic_words(weights: TermWeights) -> tuple[WordCount, ...]:
+    """The WORD_COUNT words with the highest TF-IDF summed over the speeches, most frequent first."""
     summed: Counter = Counter()
     for words in weights.weights.values():
         summed.update(words)
     top = sorted(summed, key=lambda word: (-summed[word], word))[:WORD_COUNT]
     occurrences = {word: sum(counts[word] for counts in weights.counts.values()) for word in top}
-    bars = tuple(Bar(word, occurrences[word], f"{word}：出现{occurrences[word]}次，见于{weights.document_frequency[word]}篇")
+    return tuple(WordCount(word, occurrences[word], weights.document_frequency[word])
                  for word in sorted(top, key=lambda word: (-occurrences[word], word)))
+
+
+def _words_chart(words: tuple[WordCount, ...]) -> Chart:
+    bars = tuple(Bar(word.word, word.occurrences, f"{word.word}：出现{word.occurrences}次，见于{word.speeches}篇")
+                 for word in words)
     values = "；".join(f"{bar.label} {bar.value}次" for bar in bars)
     return Chart("words", "最具特色的词",
                  f"最能把各篇讲话彼此区分开的{len(bars)}个词（TF-IDF之和最高者）及其出现次数：{values}。", "次", bars)

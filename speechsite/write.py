@@ -193,7 +193,7 @@ class PageWriter:
             add(compilation.page_path(f"{section.kind}.md"), "back-matter.md.j2", section=section)
         if analysis is not None:
             stats_path = compilation.page_path("stats.md")
-            stats = compilation_stats(compilation, analysis.metadata, analysis.weights,
+            stats = compilation_stats(compilation, analysis.metadata, analysis.characteristic_words,
                                       lambda number: page_url(stats_path, speech_path(compilation.speeches[number - 1]),
                                                               use_directory_urls))
             add(stats_path, "stats.md.j2", stats=stats)

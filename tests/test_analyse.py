@@ -5,6 +5,7 @@ from speechsite.analyse import analyse
 from speechsite.damage import damage_report
 from speechsite.metadata import compilation_metadata, display_titles
 from speechsite.passages import passages_by_paragraph, shared_passages
+from speechsite.stats import characteristic_words
 from speechsite.timing import StageTimes
 from speechsite.related import related_speeches
 from speechsite.words import term_weights
@@ -14,7 +15,7 @@ def test_the_shared_pass_equals_each_analysis_on_its_own(seed_compilation):
     analysis = seed_compilation.analysis
     assert analysis.metadata == compilation_metadata(seed_compilation)
     assert analysis.display_titles == display_titles(seed_compilation)
-    assert analysis.weights == term_weights(seed_compilation)
+    assert analysis.characteristic_words == characteristic_words(term_weights(seed_compilation))
     assert analysis.related == related_speeches(seed_compilation)
     assert analysis.passages == shared_passages(seed_compilation)
     assert analysis.passages_by_paragraph == passages_by_paragraph(analysis.passages)
