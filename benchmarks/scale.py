@@ -6,9 +6,12 @@ synthetic input (benchmarks/synthetic.py, speeches as long as the seed's) of two
 - an archive of N compilations of 19 speeches each, titled by year and month as the publisher's are: --compilations
 
 Prints per build: wall time, peak memory of the process tree, speech pages, the median speech page's bytes, the share
-of HTML bytes that is the primary navigation, hosted site bytes, search-index bytes; and how the time grows.
+of HTML bytes that is the primary navigation, hosted site bytes and search-index bytes (without the .gz/.br copies),
+all outputs' bytes (hosted and offline sites with every file, the zip); and how the time grows.
 
-  python benchmarks/scale.py [--factors 1 10 100] [--compilations 10 100 300]
+  python benchmarks/scale.py [--factors 1 10 100] [--compilations 10 100 300] [--scratch DIR]
+
+Put --scratch on the project's disk: on this machine creating files in /tmp is ten times slower.
 """
 
 from __future__ import annotations
@@ -32,8 +35,10 @@ RUNS_PER_SPEECH = 5  # runs of 3-6 paragraphs: speeches about as long as the see
 NAV_TAG = re.compile(r"<(/?)nav\b")
 
 
-def folder_bytes(folder: Path) -> int:
-    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file() and path.suffix not in (".gz", ".br"))
+def folder_bytes(folder: Path, compressed_copies: bool = False) -> int:
+    """Bytes of the files under folder, without the .gz and .br copies unless asked."""
+    return sum(path.stat().st_size for path in folder.rglob("*")
+               if path.is_file() and (compressed_copies or path.suffix not in (".gz", ".br")))
 
 
 def primary_nav_bytes(html: str) -> int:
@@ -86,8 +91,8 @@ def build_and_measure(label: str, seeds: list[Path], scratch: Path) -> float:
                                "--dist-dir", str(scratch / "dist")], PROJECT_DIR)
     pages, median, nav_share = page_figures(scratch / "site")
     print(f"{label:>18} {wall:>8.1f} {peak / 2**20:>9.0f} {pages:>7} {median / 1000:>11.1f} {nav_share:>8.0%} "
-          f"{folder_bytes(scratch / 'site') / 1e6:>9.1f} {folder_bytes(scratch / 'site' / 'search') / 1e6:>10.1f}",
-          flush=True)
+          f"{folder_bytes(scratch / 'site') / 1e6:>9.1f} {folder_bytes(scratch / 'site' / 'search') / 1e6:>10.1f} "
+          f"{sum(folder_bytes(scratch / name, True) for name in ('site', 'off', 'dist')) / 1e6:>11.1f}", flush=True)
     return wall
 
 
@@ -95,14 +100,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--factors", type=int, nargs="*", default=[1, 10, 100])
     parser.add_argument("--compilations", type=int, nargs="*", default=[])
+    parser.add_argument("--scratch", type=Path, help="where the seeds and sites go (default: the system's temporary "
+                        "folder)")
     args = parser.parse_args()
     print(f"{'input':>18} {'build s':>8} {'peak MiB':>9} {'speeches':>7} {'median kB':>11} {'nav':>8} "
-          f"{'site MB':>9} {'search MB':>10}")
+          f"{'site MB':>9} {'search MB':>10} {'outputs MB':>11}")
     for sizes, shape, label in ((args.factors, one_compilation, "1 × {}x seed"),
                                 (args.compilations, archive_seeds, "{} compilations")):
         walls = {}
         for size in sizes:
-            with tempfile.TemporaryDirectory() as scratch:
+            with tempfile.TemporaryDirectory(dir=args.scratch) as scratch:
                 scratch = Path(scratch)
                 walls[size] = build_and_measure(label.format(size), shape(scratch, size), scratch)
         for smaller, larger in zip(sorted(walls), sorted(walls)[1:]):
