@@ -40,7 +40,7 @@ from .pipeline import decision_report
 from .precompress import FOLDER as COMPRESSED_CACHE, precompress
 from .render_cache import FOLDER as RENDER_CACHE, RenderCache, RenderedPage, ReusablePage, site_fingerprint
 from .reproducible import gzip_sitemap, source_date, source_date_epoch
-from .search_index import index_files, search_index
+from .search_index import index_file_items, search_index
 from .site_url import checked_site_url
 from .template_cache import COMPILED_TEMPLATES, FOLDER as TEMPLATE_CACHE_FOLDER
 from .theme import tune_theme
@@ -362,8 +362,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             # The hosted site is served over http, where only the JSON is read; the offline one also has the
             # scripts that file:// needs, and keeps the JSON for when it is put on a server after all.
             filters = self.project_dir / SEARCH_CACHE
-            for path, content in index_files(self.search_index, scripts=self.config.offline, cache_dir=filters).items():
-                write_file(content.encode("utf-8"), str(Path(config.site_dir) / path))
+            for path, content in index_file_items(self.search_index, scripts=self.config.offline, cache_dir=filters):
+                write_file(content.encode("utf-8"), str(Path(config.site_dir) / path))  # one at a time: 300 MB at 19k
             remove_unused(filters, "*.json", set())  # the build marked those it used
         if not (self.config.offline or self.serving):
             precompress(site_dir, self.project_dir / COMPRESSED_CACHE)  # last: every text file is written

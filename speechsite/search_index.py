@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import re
 import sys
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy
@@ -94,23 +95,40 @@ def index_files(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool = Tru
     """{site-relative path: content} of the index files: the JSON, and with ``scripts`` the same as a script for
     file://; for an index larger than ``shard_bytes``, the head in those files and each shard likewise. With a
     cache_dir, each shard's filter is kept there by the digest of its docs (see split_index)."""
-    encoded = [_json(doc) for doc in index["docs"]]  # once: an archive's index is tens of MB of JSON
-    whole = len(_json({**index, "docs": []}).encode()) + sum(len(data.encode()) for data in encoded) + \
-        max(len(encoded) - 1, 0)  # the bytes of the whole index's JSON: its docs, their commas and the rest
-    shards: list[list[str]] = []
-    if whole > shard_bytes:
-        head, _, shards = _split_encoded(index, encoded, shard_bytes, cache_dir)
-        data = _json(head)
-    else:
+    return dict(index_file_items(index, shard_bytes, scripts, cache_dir))
+
+
+def index_file_items(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool = True,
+                     cache_dir: Path | None = None) -> Iterator[tuple[str, str]]:
+    """The files of index_files one at a time, each shard's as soon as its docs are known, the head last: the JSON of
+    an archive's index, 300 MB at 19,000 speeches, is never held whole (it was, twice, in each of the two builds)."""
+    runs = _runs(index["docs"], shard_bytes)
+    held: list[tuple[list[dict], list[str]]] = []  # the shards read before the index is known to be split: a few MB
+    whole = len(_json({**index, "docs": []}).encode()) - 1  # the index's JSON bytes so far, each doc with a comma
+    for docs, encoded in runs:
+        held.append((docs, encoded))
+        whole += sum(len(data.encode()) + 1 for data in encoded)
+        if whole > shard_bytes:
+            break
+    else:  # small enough to be one file
         data = _json(index)
-    files = {INDEX_JSON: data} | {SHARD_JSON.format(number): f"[{','.join(docs)}]"  # as _json writes a list
-                                  for number, docs in enumerate(shards)}
-    if scripts:
-        files[INDEX_SCRIPT] = f"var __index = {data};\n"
-        for number in range(len(shards)):
+        yield INDEX_JSON, data
+        if scripts:
+            yield INDEX_SCRIPT, f"var __index = {data};\n"
+        return
+    summaries = []
+    for number, (docs, encoded) in enumerate(itertools.chain(held, runs)):
+        shard = f"[{','.join(encoded)}]"  # as _json writes a list
+        yield SHARD_JSON.format(number), shard
+        if scripts:
             script = SHARD_SCRIPT.format(number)
-            files[script] = f"{SHARDS_GLOBAL}[{_json(script)}] = {files[SHARD_JSON.format(number)]};\n"
-    return files
+            yield script, f"{SHARDS_GLOBAL}[{_json(script)}] = {shard};\n"
+        summaries.append((len(docs), sum(1 for doc in docs if "paragraphs" in doc),
+                          _shard_summary(docs, encoded, cache_dir)))
+    data = _json(_head(index, summaries))
+    yield INDEX_JSON, data
+    if scripts:
+        yield INDEX_SCRIPT, f"var __index = {data};\n"
 
 
 def split_index(index: dict, shard_bytes: int = SHARD_BYTES,
@@ -126,36 +144,41 @@ def split_index(index: dict, shard_bytes: int = SHARD_BYTES,
     per character pair); ``text`` holds the number of docs with text and the length of their text as the engine
     matches it, from which it weighs a speech's length.
     """
-    head, runs, _ = _split_encoded(index, [_json(doc) for doc in index["docs"]], shard_bytes, cache_dir)
-    return head, runs
+    runs = list(_runs(index["docs"], shard_bytes))
+    summaries = [(len(docs), sum(1 for doc in docs if "paragraphs" in doc), _shard_summary(docs, encoded, cache_dir))
+                 for docs, encoded in runs]
+    return _head(index, summaries), [docs for docs, _ in runs]
 
 
-def _split_encoded(index: dict, docs_json: list[str], shard_bytes: int,
-                   cache_dir: Path | None) -> tuple[dict, list[list[dict]], list[list[str]]]:
-    """split_index, given each doc's JSON; also each shard's docs as JSON."""
-    runs: list[list[dict]] = [[]]
-    encoded: list[list[str]] = [[]]
+def _runs(docs: Iterable[dict], shard_bytes: int) -> Iterator[tuple[list[dict], list[str]]]:
+    """The docs in shards as split_index cuts them, each with its docs' JSON, one shard at a time."""
+    run: list[dict] = []
+    encoded: list[str] = []
     size = 0
-    for doc, data in zip(index["docs"], docs_json):
+    for doc in docs:
+        data = _json(doc)
         doc_bytes = len(data.encode()) + 1
-        new_compilation = bool(runs[-1]) and doc.get("collection") != runs[-1][-1].get("collection")
-        if runs[-1] and (size + doc_bytes > shard_bytes or new_compilation and size >= shard_bytes / 2):
-            runs.append([])
-            encoded.append([])
-            size = 0
-        runs[-1].append(doc)
-        encoded[-1].append(data)
+        new_compilation = bool(run) and doc.get("collection") != run[-1].get("collection")
+        if run and (size + doc_bytes > shard_bytes or new_compilation and size >= shard_bytes / 2):
+            yield run, encoded
+            run, encoded, size = [], [], 0
+        run.append(doc)
+        encoded.append(data)
         size += doc_bytes
-    shards, start, count, length = [], 0, 0, 0
-    for number, (docs, data) in enumerate(zip(runs, encoded)):
-        summary = _shard_summary(docs, data, cache_dir)
-        shards.append({"start": start, "count": len(docs), "data": SHARD_JSON.format(number),
+    if run:
+        yield run, encoded
+
+
+def _head(index: dict, summaries: list[tuple[int, int, dict]]) -> dict:
+    """The head of a split index (see split_index), from each shard's (docs, docs with text, _shard_summary)."""
+    shards, start = [], 0
+    for number, (count, _, summary) in enumerate(summaries):
+        shards.append({"start": start, "count": count, "data": SHARD_JSON.format(number),
                        "script": SHARD_SCRIPT.format(number), "filter": summary["filter"]})
-        start += len(docs)
-        count += sum(1 for doc in docs if "paragraphs" in doc)
-        length += summary["length"]
-    head = {"text": {"count": count, "length": length}, "filter_hashes": FILTER_HASHES, "shards": shards}
-    return {"config": index["config"], "docs": head}, runs, encoded
+        start += count
+    text = {"count": sum(with_text for _, with_text, _ in summaries),
+            "length": sum(summary["length"] for _, _, summary in summaries)}
+    return {"config": index["config"], "docs": {"text": text, "filter_hashes": FILTER_HASHES, "shards": shards}}
 
 
 def _shard_summary(docs: list[dict], encoded: list[str], cache_dir: Path | None) -> dict:
