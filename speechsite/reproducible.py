@@ -73,7 +73,7 @@ def zip_time() -> tuple[int, int, int, int, int, int]:
 
 @dataclass(frozen=True)
 class Deflated:
-    """An entry's bytes deflated once, for an entry that many zips share (a Word template's 800 kB of styles)."""
+    """An entry's bytes deflated once, for an entry that many zips share (a Word template's 350 kB of styles)."""
 
     data: bytes
     packed: bytes
