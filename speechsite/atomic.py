@@ -10,7 +10,7 @@ import os
 import pickle
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 log = logging.getLogger("speechsite")
@@ -20,10 +20,7 @@ UNUSED_DAYS = 30
 entries, and nothing else would ever remove the old ones. A build marks what it reads by its modification time."""
 
 
-def write_atomically(path: Path, data: bytes | Callable[[], bytes]) -> None:
-    """Write path whole: data, or what data() makes when it is a function."""
-    if callable(data):
-        data = data()
+def write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
     try:

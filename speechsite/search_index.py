@@ -110,22 +110,18 @@ def index_file_items(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool 
         whole += sum(len(data.encode()) + 1 for data in encoded)
         if whole > shard_bytes:
             break
+    if whole > shard_bytes:
+        summaries = []
+        for number, (docs, encoded) in enumerate(itertools.chain(held, runs)):
+            shard = f"[{','.join(encoded)}]"  # as _json writes a list
+            yield SHARD_JSON.format(number), shard
+            if scripts:
+                script = SHARD_SCRIPT.format(number)
+                yield script, f"{SHARDS_GLOBAL}[{_json(script)}] = {shard};\n"
+            summaries.append(_shard_entry(docs, encoded, cache_dir))
+        data = _json(_head(index, summaries))
     else:  # small enough to be one file
         data = _json(index)
-        yield INDEX_JSON, data
-        if scripts:
-            yield INDEX_SCRIPT, f"var __index = {data};\n"
-        return
-    summaries = []
-    for number, (docs, encoded) in enumerate(itertools.chain(held, runs)):
-        shard = f"[{','.join(encoded)}]"  # as _json writes a list
-        yield SHARD_JSON.format(number), shard
-        if scripts:
-            script = SHARD_SCRIPT.format(number)
-            yield script, f"{SHARDS_GLOBAL}[{_json(script)}] = {shard};\n"
-        summaries.append((len(docs), sum(1 for doc in docs if "paragraphs" in doc),
-                          _shard_summary(docs, encoded, cache_dir)))
-    data = _json(_head(index, summaries))
     yield INDEX_JSON, data
     if scripts:
         yield INDEX_SCRIPT, f"var __index = {data};\n"
@@ -145,9 +141,7 @@ def split_index(index: dict, shard_bytes: int = SHARD_BYTES,
     matches it, from which it weighs a speech's length.
     """
     runs = list(_runs(index["docs"], shard_bytes))
-    summaries = [(len(docs), sum(1 for doc in docs if "paragraphs" in doc), _shard_summary(docs, encoded, cache_dir))
-                 for docs, encoded in runs]
-    return _head(index, summaries), [docs for docs, _ in runs]
+    return _head(index, [_shard_entry(docs, encoded, cache_dir) for docs, encoded in runs]), [docs for docs, _ in runs]
 
 
 def _runs(docs: Iterable[dict], shard_bytes: int) -> Iterator[tuple[list[dict], list[str]]]:
@@ -169,8 +163,13 @@ def _runs(docs: Iterable[dict], shard_bytes: int) -> Iterator[tuple[list[dict], 
         yield run, encoded
 
 
+def _shard_entry(docs: list[dict], encoded: list[str], cache_dir: Path | None) -> tuple[int, int, dict]:
+    """What the head needs of a shard: its docs, its docs with text, and its _shard_summary."""
+    return len(docs), sum(1 for doc in docs if "paragraphs" in doc), _shard_summary(docs, encoded, cache_dir)
+
+
 def _head(index: dict, summaries: list[tuple[int, int, dict]]) -> dict:
-    """The head of a split index (see split_index), from each shard's (docs, docs with text, _shard_summary)."""
+    """The head of a split index (see split_index), from each shard's _shard_entry."""
     shards, start = [], 0
     for number, (count, _, summary) in enumerate(summaries):
         shards.append({"start": start, "count": count, "data": SHARD_JSON.format(number),

@@ -94,7 +94,7 @@ def place_downloads(plan: Plan, site_dir: Path) -> None:
 def missing_downloads(plans: Iterable[Plan]) -> list[Callable[[], None]]:
     """The work of making the downloads the cache lacks, each piece storing one file: what a build can do in another
     process while it renders, so that place_downloads then finds every file made."""
-    return [functools.partial(write_atomically, cached, make)
+    return [functools.partial(_store, cached, make)
             for plan in plans for cached, make in plan.values() if cached is not None and not cached.is_file()]
 
 
@@ -107,9 +107,13 @@ def _made_files(plan: Plan) -> dict[str, Path | bytes]:
             files[path] = make()
             continue
         if not cached.is_file():
-            write_atomically(cached, make)
+            _store(cached, make)
         files[path] = cached
     return files
+
+
+def _store(cached: Path, make: Callable[[], bytes]) -> None:
+    write_atomically(cached, make())
 
 
 def download_plan(compilation: Compilation, site_url: str | None, cache_dir: Path | None) -> Plan:

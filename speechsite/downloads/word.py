@@ -48,7 +48,7 @@ LATIN_FONT = "Times New Roman"
 TEXT_SIZE = Pt(16)
 """三号, the size of Chinese official documents' text."""
 STYLES_FOR_WORD_2010 = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
-BODY_PART, CORE_PART = "word/document.xml", "docProps/core.xml"
+DOCUMENT_PART, CORE_PART = "word/document.xml", "docProps/core.xml"
 """The parts each document has of its own; the others are the template's."""
 
 
@@ -124,13 +124,13 @@ def address(site_url: str, docs_path: str) -> str:
 
 
 class Draft:
-    """A document being written: a copy of its template's body and title, paragraphs added before the page setup
-    (the body's last element)."""
+    """A document being written: a copy of its template's document part and title, paragraphs added before the page
+    setup (the body's last element)."""
 
     def __init__(self, title: str, subject: str, title_level: int):
         self.template = _template(title_level, source_time())
-        self.body = copy.deepcopy(self.template.body)
-        self.page_setup = self.body.find(qn("w:body")).find(qn("w:sectPr"))
+        self.document = copy.deepcopy(self.template.document)
+        self.page_setup = self.document.find(qn("w:body")).find(qn("w:sectPr"))
         self.core = copy.deepcopy(self.template.core)
         self.core.find(qn("dc:title")).text = xml_text(title)
         self.core.find(qn("dc:subject")).text = xml_text(subject)
@@ -160,7 +160,7 @@ class Draft:
 
     def docx(self) -> bytes:
         """The .docx: the template's parts in its order, with this document's body and title, fixed zip times."""
-        own = {BODY_PART: self.body, CORE_PART: self.core}
+        own = {DOCUMENT_PART: self.document, CORE_PART: self.core}
         return reproducible_zip({name: etree.tostring(own[name], encoding="UTF-8", standalone=True)
                                  if name in own else data for name, data in self.template.parts.items()})
 
@@ -219,10 +219,11 @@ def _field_instruction(instruction: str):
 @dataclass(frozen=True)
 class Template:
     """What each document of a title level copies: the template's parts in package order (those a document does not
-    change deflated once), its body and title as elements, and each style's id by name."""
+    change deflated once), its document part (the w:document element) and title as elements, and each style's id by
+    name."""
 
     parts: dict[str, bytes | Deflated]
-    body: etree._Element
+    document: etree._Element
     core: etree._Element
     style_ids: dict[str, str]
 
@@ -256,9 +257,8 @@ def _template(title_level: int, time: datetime) -> Template:
     document.save(saved)
     with zipfile.ZipFile(saved) as package:
         parts = {name: package.read(name) for name in package.namelist()}
-    shared = {name: data if name in (BODY_PART, CORE_PART) else Deflated.of(data) for name, data in parts.items()}
-    return Template(shared,
-                    etree.fromstring(parts[BODY_PART]), etree.fromstring(parts[CORE_PART]),
+    shared = {name: data if name in (DOCUMENT_PART, CORE_PART) else Deflated.of(data) for name, data in parts.items()}
+    return Template(shared, etree.fromstring(parts[DOCUMENT_PART]), etree.fromstring(parts[CORE_PART]),
                     {style.name: style.style_id for style in document.styles})
 
 
