@@ -52,12 +52,19 @@ def markdown_text(text: str) -> Markup:
     return escape(MARKDOWN_SPECIALS.sub(r"\\\1", text))
 
 
-def yaml_value(value: str | list[str]) -> Markup:
-    """A value for one line of YAML front matter. Not Jinja's ``tojson``: it writes characters beyond U+FFFF as
-    surrogate pairs (``\\ud842\\udfb7``), which YAML rejects, and MkDocs then shows the front matter as text."""
-    plain = [str(item) for item in value] if isinstance(value, list) else str(value)  # SafeDumper refuses Markup
-    return Markup(yaml.safe_dump(plain, allow_unicode=True, default_style='"', default_flow_style=True,
-                                 width=math.inf).rstrip("\n"))
+class _FrontMatterDumper(yaml.SafeDumper):
+    """YAML for front matter with every string double-quoted: a description may hold anything (``a: b # c``, ``---``,
+    characters beyond U+FFFF, which Jinja's ``tojson`` would write as surrogate pairs that YAML rejects)."""
+
+
+_FrontMatterDumper.add_representer(
+    str, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"'))
+
+
+def front_matter_yaml(front_matter: dict) -> Markup:
+    """A page's front matter as the lines between its ``---`` marks."""
+    return Markup(yaml.dump(front_matter, Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False,
+                            default_flow_style=None, width=math.inf))
 
 
 def is_long(paragraph: Paragraph) -> bool:
@@ -166,7 +173,7 @@ class PageWriter:
         self.env.filters["passage_targets"] = passage_targets
         self.env.filters["level_label"] = LEVEL_LABELS.get
         self.env.filters["damage_kind"] = lambda kind: DAMAGE_KINDS.get(kind, kind)
-        self.env.filters["yaml"] = yaml_value
+        self.env.filters["front_matter"] = front_matter_yaml
         self.env.tests["long"] = is_long
 
     def render(self, compilation: Compilation, use_directory_urls: bool = True) -> dict[str, str]:
@@ -175,10 +182,12 @@ class PageWriter:
         compilation is the whole site)."""
         analysis = compilation.analysis
         pages: dict[str, str] = {}
+        front_matters = self.front_matters(compilation)
 
         def add(path: str, template: str, **context) -> None:
             pages[path] = self.env.get_template(template).render(
-                compilation=compilation, analysis=analysis, **_linking(path, use_directory_urls), **context)
+                compilation=compilation, analysis=analysis, front_matter=front_matters.get(path, {}),
+                **_linking(path, use_directory_urls), **context)
 
         add(compilation.page_path("index.md"), "index.md.j2")
         notes = note_anchors(compilation.back_matter)
@@ -199,6 +208,22 @@ class PageWriter:
             add(stats_path, "stats.md.j2", stats=stats)
             add(compilation.page_path("damage.md"), "damage.md.j2")
         return pages
+
+    @staticmethod
+    def front_matters(compilation: Compilation) -> dict[str, dict]:
+        """{docs-relative path: front matter} of the pages of ``render`` that have one, as MkDocs will read it, without
+        rendering them: the plugin hands it to the tags plugin before it renders the pages (see plugin.py)."""
+        analysis = compilation.analysis
+        front_matters: dict[str, dict] = {}
+        for speech in compilation.speeches_with_text:
+            # Material prints the description unescaped into an attribute, hence html_text.
+            front_matter = {"description": str(html_text(description(speech)))}
+            if analysis is not None:
+                front_matter["tags"] = speech_tags(analysis.metadata[speech.number])
+            front_matters[speech_path(speech)] = front_matter
+        if analysis is not None:
+            front_matters[compilation.page_path("stats.md")] = {"search": {"exclude": True}}  # figures, no text
+        return front_matters
 
     @staticmethod
     def page_paths(compilation: Compilation) -> list[str]:
