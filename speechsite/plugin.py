@@ -17,6 +17,9 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from markupsafe import Markup, escape
+# MkDocs' own two steps for one page (private names in 1.6, which requirements.txt pins): the plugin renders its pages
+# exactly as MkDocs would, only not all at once.
+from mkdocs.commands.build import _build_page as build_page, _populate_page as populate_page
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import MkDocsException, PluginError
@@ -111,6 +114,9 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         """The File of each generated page of a compilation."""
         self.compilation_metas: dict[int, tuple] = {}
         """What page_meta gives every page of a compilation, by the compilation's id (see _compilation_meta)."""
+        self.nav: Navigation | None = None
+        self.pages_to_render: dict[int, tuple[Compilation, list[ReusablePage]]] = {}
+        """The pages the render cache lacks, by their compilation's id: rendered in on_env (_render_compilations)."""
 
     def seed_paths(self) -> list[Path]:
         paths: list[Path] = []
@@ -152,17 +158,20 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         self.project_dir = Path(config.config_file_path).resolve().parent
         COMPILED_TEMPLATES.use_folder(self.project_dir / TEMPLATE_CACHE_FOLDER)
         tune_theme(config.theme)
+        # Given by build.py for this one build: MkDocs keeps a plugin with an on_startup from one build of a process
+        # to the next, and a later build of the same process (a test's) must not take the last one's compilations.
+        prepared, self.prepared, self.site_dir = self.prepared, None, None
         try:
             source_date_epoch()  # MkDocs reads it too, and would fail on a bad value with a traceback
-            if self.prepared is None:  # python build.py checks its site URL and stages its outputs itself
+            if prepared is None:  # python build.py checks its site URL and stages its outputs itself
                 config.site_url = checked_site_url(config.site_url, "site_url (mkdocs.yml or $SITE_URL)")
                 self.site_dir = Path(config.site_dir)
                 check_site_dir(self.project_dir, self.seed_paths(), self.site_dir)  # before anything is read
                 config.site_dir = str(stage(self.site_dir, self.staging))
         except InputError as error:
             raise PluginError(str(error)) from None
-        if self.prepared is not None:
-            self.compilations = self.prepared
+        if prepared is not None:
+            self.compilations = prepared
         else:
             try:
                 self.compilations = [_cached_compilation(path, self.config.verbatim,
@@ -227,7 +236,10 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             self.downloads_child.enter_context(alongside(lambda: [make() for make in missing], _child_error))
 
     def on_nav(self, nav, config, files):
-        """Take from the render cache the pages whose inputs are unchanged; give the others their Markdown."""
+        """Take from the render cache the pages whose inputs are unchanged, and leave every page of a compilation out
+        of MkDocs' reading and rendering: MkDocs holds the Markdown and HTML of every page it renders until the build
+        ends (70 kB a page, gigabytes for an archive), so the plugin renders them itself, a compilation at a time
+        (_render_compilations), and links the reused ones into the site (_finish_site)."""
         settings = {name: value for name, value in self.config.items() if name != "seeds"}  # seeds: in each key
         fingerprint = site_fingerprint(config, settings, [Path(config.theme.custom_dir),
                                                           self.project_dir / self.config.templates,
@@ -235,37 +247,63 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         self.render_cache = RenderCache(self.project_dir / RENDER_CACHE, fingerprint,
                                         "offline" if self.config.offline else "hosted")
         shown_navs: dict[int, str] = {}
+        self.nav, self.pages_to_render = nav, {}
         for page in nav.pages:
             compilation = self.compilation_of.get(page.file.src_uri)
-            if compilation is None or not compilation.cache_key:
+            if compilation is None:
                 continue
-            shown = own_compilation_nav(nav, page) if len(self.compilations) > 1 else nav
-            own = id(page.ancestors[-1]) if page.ancestors else 0
-            if own not in shown_navs:
-                shown_navs[own] = repr(nav_outline(shown.items))
-            page.render_key = self.render_cache.key([
-                compilation.cache_key, page.file.src_uri, page.url, page.title, shown_navs[own],
-                repr([(p.title, p.url) if p else None for p in (page.previous_page, page.next_page)]),
-                repr(sorted(self.page_meta(page).items()))])
-            page.reused = self.render_cache.load(page.render_key)
-            if page.reused is not None:
-                self._reuse(page, config)
-        for compilation in {id(c): c for path, c in self.compilation_of.items()
-                            if files.src_uris[path].page.reused is None}.values():
-            for src_uri, content in self.writer.render(compilation, config.use_directory_urls).items():
-                files.src_uris[src_uri].content_string = content
+            if compilation.cache_key:
+                shown = own_compilation_nav(nav, page) if len(self.compilations) > 1 else nav
+                own = id(page.ancestors[-1]) if page.ancestors else 0
+                if own not in shown_navs:
+                    shown_navs[own] = repr(nav_outline(shown.items))
+                page.render_key = self.render_cache.key([
+                    compilation.cache_key, page.file.src_uri, page.url, page.title, shown_navs[own],
+                    repr([(p.title, p.url) if p else None for p in (page.previous_page, page.next_page)]),
+                    repr(sorted(self.page_meta(page).items()))])
+                page.reused = self.render_cache.load(page.render_key)
+            if page.reused is None:
+                self.pages_to_render.setdefault(id(compilation), (compilation, []))[1].append(page)
+        front_matters = {path: front_matter for compilation, _ in self.pages_to_render.values()
+                         for path, front_matter in self.writer.front_matters(compilation).items()}
+        for src_uri in self.compilation_of:
+            page = files.src_uris[src_uri].page
+            self._leave_to_plugin(page, config, page.reused.front_matter if page.reused else
+                                  front_matters.get(src_uri, {}))
         return nav
 
     @staticmethod
-    def _reuse(page: ReusablePage, config) -> None:
-        """Leave the page out of MkDocs' reading and rendering (its HTML is written in on_post_build), but not out of
-        the navigation, which MkDocs has made already, nor out of the tags index: the tags plugin is given the
-        page's front matter as its on_page_markdown would have read it."""
-        page.meta = dict(page.reused.front_matter)
+    def _leave_to_plugin(page: ReusablePage, config, front_matter: dict) -> None:
+        """Leave the page out of MkDocs' reading and rendering, but not out of the navigation, which MkDocs has made
+        already, nor out of the tags index: the tags plugin is given the page's front matter as its on_page_markdown
+        would have read it."""
+        page.meta = dict(front_matter)
         tags = config.plugins.get("material/tags")
         if tags is not None and tags.config.enabled and tags.filter(page.file):  # which takes excluded files out
             tags.mappings.add(page, "")
         page.file.inclusion = InclusionLevel.EXCLUDED
+
+    @event_priority(-100)  # last: the tags plugin has filled its index, so pages can show their tags' links
+    def _render_compilations(self, env, config, files):
+        """Render the pages the render cache lacks, one compilation at a time, as MkDocs renders a page (the same
+        events, in the same order), keeping of each only its anchors, which MkDocs checks links against; then check
+        their own links to anchors, as MkDocs does for the pages it renders. While they render they are part of the
+        site again, so that the tags plugin gives them their tags' links and links between them are plain links."""
+        rendering = [page for _, pages in self.pages_to_render.values() for page in pages]
+        for page in rendering:
+            page.file.inclusion = InclusionLevel.INCLUDED
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        for compilation, pages in self.pages_to_render.values():
+            markdown = self.writer.render(compilation, config.use_directory_urls)
+            for page in pages:
+                page.file.content_string = markdown.pop(page.file.src_uri)
+                populate_page(page, config, files)
+                build_page(page, config, doc_files, self.nav, env)
+                page.file.content_string, page.markdown, page.content, page.toc = "", None, None, []
+        for page in rendering:
+            page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+            page.file.inclusion = InclusionLevel.EXCLUDED  # written: MkDocs must not render it again
+        return env
 
     def on_page_markdown(self, markdown, page, config, files):
         if isinstance(page, ReusablePage) and page.reused is None:
@@ -332,7 +370,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         return without_indentation(_name_search_dialog(output_content))  # the 404 page
 
     @event_priority(150)  # before the tags plugin's, which makes the tags index from what it collected
-    def on_env(self, env, config, files):
+    def _prepare_env(self, env, config, files):
         env.globals["source_date"] = source_date()  # templates/theme/sitemap.xml prints it as <lastmod>
         env.filters["palette_on_demand"] = palette_on_demand
         tags = config.plugins.get("material/tags")
@@ -342,6 +380,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             order = {file.url: number for number, file in enumerate(files.documentation_pages(inclusion=all_pages))}
             tags.mappings.data = dict(sorted(tags.mappings.data.items(), key=lambda item: order.get(item[0], -1)))
         return env
+
+    on_env = CombinedEvent(_prepare_env, _render_compilations)
 
     @event_priority(-50)  # after Material's search plugin: our index replaces the one it has just written
     def _finish_site(self, config):

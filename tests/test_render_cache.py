@@ -87,3 +87,34 @@ def test_a_build_with_other_settings_renders_every_page_it_changes(project, tmp_
     shutil.rmtree(project / ".cache")
     run(project, *output_dirs(outputs), *setting)
     assert tree(outputs) == with_setting
+
+
+def test_compilation_pages_are_rendered_one_at_a_time_and_let_go(project, tmp_path, monkeypatch):
+    """MkDocs reads every page before it renders any and keeps them all; the plugin renders a compilation's pages
+    itself so that no more than one page's Markdown and HTML are held at once, and none when the build is done."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from speechsite import plugin as speechsite_plugin
+
+    built: list = []
+
+    def populate_and_count(page, *args, **kwargs):
+        held = [other.file.src_uri for other in built if other.markdown is not None or other.content is not None]
+        assert not held, f"still held when {page.file.src_uri} is read: {held}"
+        built.append(page)
+        populate_page(page, *args, **kwargs)
+
+    populate_page = speechsite_plugin.populate_page
+    monkeypatch.setattr(speechsite_plugin, "populate_page", populate_and_count)
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("SPEECHSITE_SEEDS", "seeds/*.txt")
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    build(config)
+    plugin = config.plugins["speechsite"]
+    assert sorted(page.file.src_uri for page in built) == sorted(plugin.compilation_of)  # every page, once
+    assert all(page.markdown is None and page.content is None and page.file.content_string == "" for page in built)
+    speech = next(page for page in built if "/speeches/" in page.file.src_uri)
+    html = (tmp_path / "site" / speech.file.dest_uri).read_text(encoding="utf-8")
+    assert plugin.speech_pages[speech.file.src_uri][1].paragraphs[0].text[:10] in html
+    assert 'class="md-tag' in html  # the tags plugin linked its tags while it rendered
