@@ -69,7 +69,7 @@ class Suspect:
     """What was probably lost, in a sentence."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A suspect located in the compilation."""
 

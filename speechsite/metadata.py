@@ -69,7 +69,7 @@ EVERYDAY_WORDS = frozenset({"朝阳", "来宾", "安康", "大同", "长治", "�
 ETHNIC_SUFFIX = re.compile(r"(朝鲜|土家|苗|藏|羌|彝|布依|侗|哈尼|壮|傣|白|景颇|傈僳|回|蒙古|柯尔克孜|哈萨克|维吾尔)族?$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     """A division of China named in a speech."""
 
@@ -81,7 +81,7 @@ class Place:
     """Times it is named in the title and text, by full or short name."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SpeechMetadata:
     """What the page and the statistics show about one speech."""
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from .analyse import Analysis
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceLine:
     """One line of the source file, after decoding and line-end normalisation."""
 
@@ -23,7 +23,7 @@ class SourceLine:
     """The line as decoded, without its line end."""
 
 
-@dataclass
+@dataclass(slots=True)
 class TocEntry:
     """One numbered entry of the compilation's table of contents."""
 
@@ -35,7 +35,7 @@ class TocEntry:
     """Source line of the entry."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     """A unit of body text: one non-empty source line, or a heading made from one."""
 
@@ -53,7 +53,7 @@ class Paragraph:
     """Stable id on the page, e.g. ``p12`` or ``s1``."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Boundary:
     """Where a speech starts, and how sure the segmenter is about it."""
 
@@ -67,7 +67,7 @@ class Boundary:
     """True when the editorial override file fixed this boundary."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Speech:
     """One TOC entry and, when the compilation carries it, its body."""
 
@@ -99,7 +99,7 @@ class Speech:
         return sum(len(p.text) for p in self.paragraphs)
 
 
-@dataclass
+@dataclass(slots=True)
 class Removed:
     """A non-empty source line that is not body text, with the reason it was set aside."""
 
@@ -109,7 +109,7 @@ class Removed:
     """One of: ``title``, ``toc``, ``advertisement``, ``navigation``, ``recommendation``, ``override``, …"""
 
 
-@dataclass
+@dataclass(slots=True)
 class BackMatter:
     """A section after the last speech that belongs to the whole compilation: notes (注释) or an afterword (后记)."""
 

@@ -46,7 +46,7 @@ BASE = np.uint64(0x100000001B3)
 """Odd multiplier of the polynomial hash."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PassageEnd:
     """Where one side of a shared passage stands."""
 
@@ -62,7 +62,7 @@ class PassageEnd:
     """Offset just past its last character."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SharedPassage:
     """A passage two speeches have in common."""
 
@@ -74,7 +74,7 @@ class SharedPassage:
     """Its place in the other speech."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PassageLink:
     """A marked span of a paragraph, and the paragraph of another speech that has the same passage."""
 
@@ -88,7 +88,7 @@ class PassageLink:
     """Anchor of the other paragraph."""
 
 
-@dataclass
+@dataclass(slots=True)
 class ParagraphPassages:
     """What to mark in one paragraph, and where each mark links to."""
 

@@ -46,7 +46,7 @@ SPREAD_CELLS = 1 << 20
 """Cells (speeches × words) of the table a block's profiles are spread out in: 8 MB."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RelatedSpeech:
     """Another speech worth reading after this one."""
 
