@@ -73,14 +73,29 @@ def zip_time() -> tuple[int, int, int, int, int, int]:
 
 @dataclass(frozen=True)
 class Deflated:
-    """An entry's bytes deflated once, for an entry that many zips share (a Word template's 350 kB of styles)."""
+    """An entry's bytes deflated before the zip is written: once, for an entry that many zips share (a Word
+    template's 350 kB of styles), or piece by piece as they are made, for an entry too large to hold whole (the
+    Word document of a compilation of thousands of speeches: 300 MB of XML)."""
 
-    data: bytes
     packed: bytes
+    size: int
+    crc: int
+    data: bytes | None = None
+    """The bytes themselves, when they were given whole: stored instead if deflating does not make them smaller."""
 
     @classmethod
     def of(cls, data: bytes, level: int = 6) -> Deflated:
-        return cls(data, _deflated(data, level, None))
+        return cls(_deflated(data, level, None), len(data), zlib.crc32(data), data)
+
+    @classmethod
+    def of_pieces(cls, pieces: Iterable[bytes], level: int = 6) -> Deflated:
+        """The pieces' bytes one after the other, deflated as they come, never held whole (so always deflated)."""
+        compressor, packed, size, crc = zlib.compressobj(level, zlib.DEFLATED, -15), [], 0, 0
+        for piece in pieces:
+            packed.append(compressor.compress(piece))
+            size, crc = size + len(piece), zlib.crc32(piece, crc)
+        packed.append(compressor.flush())
+        return cls(b"".join(packed), size, crc)
 
 
 def write_zip(target, entries: Iterable[tuple[str, bytes | Deflated]], stored: frozenset[str] = frozenset(),
@@ -97,15 +112,14 @@ def write_zip(target, entries: Iterable[tuple[str, bytes | Deflated]], stored: f
     with open(target, "wb") if isinstance(target, (str, Path)) else contextlib.nullcontext(target) as out:
         directory, offset = [], 0
         for name, data in entries:
-            if isinstance(data, Deflated):
-                data, packed = data.data, data.packed
-            else:
-                packed = data if name in stored else _deflated(data, compresslevel, cache_dir)
-            method = 8 if len(packed) < len(data) else 0
-            packed = packed if method else data
+            if not isinstance(data, Deflated):
+                data = Deflated(data if name in stored else _deflated(data, compresslevel, cache_dir), len(data),
+                                zlib.crc32(data), data)
+            method = 8 if data.data is None or len(data.packed) < data.size else 0
+            packed = data.packed if method else data.data
             encoded = name.encode("utf-8")
             fields = struct.pack("<HHHHHIIIHH", 20, ZIP_UTF8 if not encoded.isascii() else 0, method, time, date,
-                                 zlib.crc32(data), len(packed), len(data), len(encoded), 0)
+                                 data.crc, len(packed), data.size, len(encoded), 0)
             out.write(b"PK\x03\x04" + fields + encoded)
             out.write(packed)
             directory.append(b"PK\x01\x02" + struct.pack("<H", ZIP_MADE_BY) + fields

@@ -151,3 +151,13 @@ def test_entries_deflated_beforehand_make_the_same_zip(tmp_path):
     with zipfile.ZipFile(tmp_path / "shared.zip") as archive:
         assert archive.testzip() is None
         assert [archive.read(name) for name, _ in entries] == [data for _, data in entries]
+
+
+def test_an_entry_deflated_piece_by_piece_makes_the_same_zip(tmp_path):
+    document = "<w:p>讲话的正文，一段又一段。</w:p>".encode() * 2000
+    pieces = [document[start:start + 777] for start in range(0, len(document), 777)]  # cut mid-character too
+    write_zip(tmp_path / "whole.zip", [("document.xml", document), ("one", b"1")])
+    write_zip(tmp_path / "pieces.zip", [("document.xml", Deflated.of_pieces(iter(pieces))), ("one", b"1")])
+    assert (tmp_path / "whole.zip").read_bytes() == (tmp_path / "pieces.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "pieces.zip") as archive:
+        assert archive.testzip() is None and archive.read("document.xml") == document

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from datetime import datetime, timezone
 
 from ..reproducible import Deflated, write_zip, zip_time
@@ -23,8 +24,9 @@ def xml_text(text: str) -> str:
     return XML_FORBIDDEN.sub("", text)
 
 
-def reproducible_zip(files: dict[str, bytes | Deflated], stored: frozenset[str] = frozenset()) -> bytes:
-    """A zip of files in the given order, as reproducible.write_zip writes them."""
+def reproducible_zip(files: Iterable[tuple[str, bytes | Deflated]], stored: frozenset[str] = frozenset()) -> bytes:
+    """A zip of the (name, bytes) pairs in the given order, as reproducible.write_zip writes them: one at a time, so
+    pairs made as they are asked for are never all held."""
     buffer = io.BytesIO()
-    write_zip(buffer, files.items(), stored)
+    write_zip(buffer, files, stored)
     return buffer.getvalue()

@@ -17,6 +17,7 @@ import uuid
 import xml.etree.ElementTree as ElementTree
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
@@ -43,7 +44,9 @@ class ContentDocument:
     id: str
     """Its id in the manifest: ``chapter-01``, ``chapter-notes``, ``untexted-20``."""
     file: str
-    content: bytes
+    render: Callable[[], bytes]
+    """Makes its content when the book is written: a compilation of thousands of speeches is a hundred megabytes of
+    chapters, so they are made one at a time and never all held."""
 
 
 def compilation_epub(compilation: Compilation) -> bytes:
@@ -63,10 +66,11 @@ def compilation_epub(compilation: Compilation) -> bytes:
             entry_links |= {speech.number: chapter_file(speech.slug) for speech in run}
         else:
             page = f"untexted-{run[0].slug}"
-            documents.append(ContentDocument(page, f"{page}.xhtml", _render("untexted.xhtml.j2", speeches=run)))
+            documents.append(ContentDocument(page, f"{page}.xhtml",
+                                             functools.partial(_render, "untexted.xhtml.j2", speeches=run)))
             entry_links |= {speech.number: f"{page}.xhtml#toc-{speech.slug}" for speech in run}
     documents += [_chapter_document(Chapter.of_section(section), notes) for section in compilation.back_matter]
-    files = {
+    described = {
         "mimetype": b"application/epub+zip",
         "META-INF/container.xml": _template_file("container.xml"),
         "EPUB/package.opf": _render("package.opf.j2", compilation=compilation, documents=documents,
@@ -75,8 +79,8 @@ def compilation_epub(compilation: Compilation) -> bytes:
         "EPUB/nav.xhtml": _render("nav.xhtml.j2", compilation=compilation, entry_links=entry_links),
         "EPUB/style.css": _template_file("style.css"),
     }
-    files |= {f"EPUB/{document.file}": document.content for document in documents}
-    return reproducible_zip(files, stored=frozenset({"mimetype"}))
+    chapters = ((f"EPUB/{document.file}", document.render()) for document in documents)
+    return reproducible_zip(itertools.chain(described.items(), chapters), stored=frozenset({"mimetype"}))
 
 
 def epub_chapter_texts(data: bytes) -> dict[str, list[str]]:
@@ -114,9 +118,9 @@ def element_ids(paragraphs: list[Paragraph]) -> list[str]:
 
 
 def _chapter_document(chapter: Chapter, notes: dict[str, str]) -> ContentDocument:
-    content = _render("chapter.xhtml.j2", chapter=chapter, ids=element_ids(chapter.paragraphs),
-                      note_links=_note_links(chapter, notes))
-    return ContentDocument(f"chapter-{chapter.name}", chapter_file(chapter.name), content)
+    render = functools.partial(_render, "chapter.xhtml.j2", chapter=chapter, ids=element_ids(chapter.paragraphs),
+                               note_links=_note_links(chapter, notes))
+    return ContentDocument(f"chapter-{chapter.name}", chapter_file(chapter.name), render)
 
 
 def _note_links(chapter: Chapter, notes: dict[str, str]) -> dict[str, str]:

@@ -16,7 +16,9 @@ from __future__ import annotations
 import copy
 import functools
 import io
+import itertools
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urljoin
@@ -71,7 +73,8 @@ SECTION_LOOKS = [Look("黑体"), Look("楷体"), Look("仿宋", bold=True)]
 def speech_docx(compilation: Compilation, speech: Speech, site_url: str | None = None) -> bytes:
     """One speech as a .docx: its title, date, text with its section headings, and where it comes from."""
     document = Draft(speech.title, compilation.title, title_level=0)
-    _add_chapter(document, Chapter.of_speech(speech), 0, title_level=0)
+    for paragraph in _chapter_paragraphs(document, Chapter.of_speech(speech), 0, title_level=0):
+        document.append(paragraph)
     document.add(source_line(compilation, speech), SOURCE_STYLE)
     if site_url:
         document.add(address(site_url, speech_path(speech)), SOURCE_STYLE)
@@ -93,9 +96,8 @@ def compilation_docx(compilation: Compilation, site_url: str | None = None) -> b
         document.add(f"以下 {len(without_text)} 篇仅存标题，正文未收录：", "Normal")
         for speech in without_text:
             document.add(f"{speech.number}　{speech.title}（正文未收录）", "List")
-    for index, chapter in enumerate(chapters(compilation)):
-        _add_chapter(document, chapter, index, title_level=1)
-    return document.docx()
+    return document.docx(document.xml(_chapter_paragraphs(document, chapter, index, title_level=1))
+                         for index, chapter in enumerate(chapters(compilation)))
 
 
 def docx_chapter_texts(data: bytes) -> dict[str, list[str]]:
@@ -136,9 +138,17 @@ class Draft:
         self.core.find(qn("dc:subject")).text = xml_text(subject)
 
     def add(self, text: str, style: str):
-        """A paragraph of the named style at the end of the body (its w:p element), set by the style's id and built
-        as lxml elements: python-docx's add_paragraph searches the body for the page setup each time (quadratic)
-        and its run text goes character by character (a third of a download's time)."""
+        """A paragraph of the named style at the end of the body (see ``paragraph``)."""
+        return self.append(self.paragraph(text, style))
+
+    def append(self, paragraph):
+        self.page_setup.addprevious(paragraph)
+        return paragraph
+
+    def paragraph(self, text: str, style: str):
+        """A paragraph (w:p element) of the named style, set by the style's id and built as lxml elements:
+        python-docx's add_paragraph searches the body for the page setup each time (quadratic) and its run text
+        goes character by character (a third of a download's time)."""
         paragraph = OxmlElement("w:p")
         properties = OxmlElement("w:pPr")
         properties.append(OxmlElement("w:pStyle", {qn("w:val"): self.template.style_ids[style]}))
@@ -155,26 +165,39 @@ class Draft:
                     words.set(qn("xml:space"), "preserve")
                 run.append(words)
             paragraph.append(run)
-        self.page_setup.addprevious(paragraph)
         return paragraph
 
-    def docx(self) -> bytes:
-        """The .docx: the template's parts in its order, with this document's body and title, fixed zip times."""
-        own = {DOCUMENT_PART: self.document, CORE_PART: self.core}
-        return reproducible_zip({name: etree.tostring(own[name], encoding="UTF-8", standalone=True)
-                                 if name in own else data for name, data in self.template.parts.items()})
+    @staticmethod
+    def xml(paragraphs) -> bytes:
+        """Paragraphs as the body's XML, to be put after the body's own with ``docx``: serialized inside a body
+        element that declares their namespace, as the document's does, so their bytes are as they would be there."""
+        body = OxmlElement("w:body")
+        body.extend(paragraphs)
+        xml = etree.tostring(body, encoding="UTF-8", xml_declaration=False)
+        return xml[xml.index(b">") + 1:xml.rindex(b"<")] if len(body) else b""
+
+    def docx(self, more: Iterable[bytes] = ()) -> bytes:
+        """The .docx: the template's parts in its order, with this document's body and title, fixed zip times. The
+        body's paragraphs are followed by ``more`` (see ``xml``), made and deflated one piece at a time, never held
+        whole: a compilation of thousands of speeches is hundreds of megabytes of XML."""
+        own = {DOCUMENT_PART: etree.tostring(self.document, encoding="UTF-8", standalone=True),
+               CORE_PART: etree.tostring(self.core, encoding="UTF-8", standalone=True)}
+        body = own[DOCUMENT_PART]
+        end = body.rindex(b"<w:sectPr")  # the page setup closes the body
+        own[DOCUMENT_PART] = Deflated.of_pieces(itertools.chain([body[:end]], more, [body[end:]]))
+        return reproducible_zip((name, own.get(name, data)) for name, data in self.template.parts.items())
 
 
-def _add_chapter(document: Draft, chapter: Chapter, index: int, title_level: int) -> None:
+def _chapter_paragraphs(document: Draft, chapter: Chapter, index: int, title_level: int) -> list:
     """A speech or a back-matter section: its title (Title, or Heading 1 in the compilation) opening with the
     chapter's bookmark, its date, then its text; the page's h2/h3 sections are the next Word heading levels down."""
-    heading = document.add(chapter.title, "Title" if title_level == 0 else "Heading 1")
+    heading = document.paragraph(chapter.title, "Title" if title_level == 0 else "Heading 1")
     _bookmark(heading, BOOKMARK_PREFIX + chapter.name, index)
-    if chapter.date:
-        document.add(chapter.date, DATE_STYLE)
+    paragraphs = [heading] + ([document.paragraph(chapter.date, DATE_STYLE)] if chapter.date else [])
     for paragraph in chapter.paragraphs:
         style = f"Heading {title_level + paragraph.heading_level - 1}" if paragraph.heading_level else TEXT_STYLE
-        document.add(paragraph.text, style)
+        paragraphs.append(document.paragraph(paragraph.text, style))
+    return paragraphs
 
 
 def _bookmark(paragraph, name: str, index: int) -> None:
