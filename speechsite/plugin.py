@@ -2,7 +2,9 @@
 
 It only answers MkDocs events and delegates: compilations come from ``pipeline``, pages from ``write``, the site
 folder's checks and staging from ``output_paths``. Pages are virtual files, so nothing generated is ever written
-into ``docs/`` and a preview can never show stale pages. Like ``python build.py``, plain ``mkdocs build`` and
+into ``docs/`` and a preview can never show stale pages. A compilation's pages are rendered by the plugin, a
+compilation at a time, through MkDocs' own steps for a page, since MkDocs would hold every page's text until the build
+ends (see on_nav and _render_compilations). Like ``python build.py``, plain ``mkdocs build`` and
 ``mkdocs serve`` build into a staging folder and swap it in only when the build succeeded, so a failed or killed
 build leaves the previous site whole, and a preview server goes on serving it.
 """
