@@ -43,7 +43,7 @@ from search import (CHROMIUM, CHROMIUM_ARGS, Site, fold, local_only_context, que
 from synthetic import SEED, make  # noqa: E402
 
 from speechsite.pipeline import build_compilation  # noqa: E402
-from speechsite.search_index import INDEX_JSON, INDEX_SCRIPT, index_files, search_index  # noqa: E402
+from speechsite.search_index import INDEX_JSON, INDEX_SCRIPT, haystack, index_files, search_index  # noqa: E402
 
 ENGINE = PROJECT_DIR / "templates" / "theme" / "assets" / "speechsite" / "search-engine.js"
 
@@ -171,14 +171,23 @@ def brute_force(docs: list[dict], queries: list[str]) -> dict[str, set[str]]:
                     if all(any(term in text for text in texts) for term in query_terms(query))} for query in queries}
 
 
+REFERENCE_CHUNK_DOCS = 500
+"""Docs handed to the reference engine at a time: the whole index of 1,000 times the seed is more text than one
+message between Playwright and the browser can carry."""
+
+
 def reference_order(browser, docs: list[dict], queries: list[str]) -> dict[str, list[str]]:
     """Each query's pages, best first, from the engine over the whole index in one piece (no shards)."""
     page = browser.new_page()
     page.add_script_tag(path=str(ENGINE))
-    answers = page.evaluate("""([docs, queries]) => {
-      const engine = new SpeechsiteSearch.Engine(docs)
-      return queries.map(query => engine.search(query).items.map(group => group[group.length - 1].location))
-    }""", [docs, queries])
+    with_text = [doc for doc in docs if "paragraphs" in doc]
+    text = {"count": len(with_text), "length": sum(len(haystack(doc)) for doc in with_text)}
+    page.evaluate("text => { window.__reference = new SpeechsiteSearch.Engine([], text) }", text)
+    for start in range(0, len(docs), REFERENCE_CHUNK_DOCS):
+        page.evaluate("([docs, start]) => { __reference.add(docs, start) }",
+                      [docs[start:start + REFERENCE_CHUNK_DOCS], start])
+    answers = page.evaluate("""queries => queries.map(
+      query => __reference.search(query).items.map(group => group[group.length - 1].location))""", queries)
     page.close()
     return {query: [page_of(location) for location in pages] for query, pages in zip(queries, answers)}
 
