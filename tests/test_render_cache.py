@@ -9,7 +9,10 @@ import re
 import shutil
 
 import pytest
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
 
+from speechsite import plugin as speechsite_plugin
 from test_compilation_cache import SEEDS, project, run  # noqa: F401 - project is a fixture
 from test_cli import output_dirs
 from test_output_paths import tree
@@ -92,11 +95,7 @@ def test_a_build_with_other_settings_renders_every_page_it_changes(project, tmp_
 def test_compilation_pages_are_rendered_one_at_a_time_and_let_go(project, tmp_path, monkeypatch):
     """MkDocs reads every page before it renders any and keeps them all; the plugin renders a compilation's pages
     itself so that no more than one page's Markdown and HTML are held at once, and none when the build is done."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    from speechsite import plugin as speechsite_plugin
-
+    populate_page = speechsite_plugin.populate_page
     built: list = []
 
     def populate_and_count(page, *args, **kwargs):
@@ -105,12 +104,11 @@ def test_compilation_pages_are_rendered_one_at_a_time_and_let_go(project, tmp_pa
         built.append(page)
         populate_page(page, *args, **kwargs)
 
-    populate_page = speechsite_plugin.populate_page
     monkeypatch.setattr(speechsite_plugin, "populate_page", populate_and_count)
     monkeypatch.chdir(project)
     monkeypatch.setenv("SPEECHSITE_SEEDS", "seeds/*.txt")
     config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
-    build(config)
+    mkdocs_build(config)
     plugin = config.plugins["speechsite"]
     assert sorted(page.file.src_uri for page in built) == sorted(plugin.compilation_of)  # every page, once
     assert all(page.markdown is None and page.content is None and page.file.content_string == "" for page in built)
