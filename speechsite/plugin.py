@@ -30,7 +30,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils import CountHandler, write_file
 
-from .atomic import remove_unused, unfreeze_cache
+from .atomic import unfreeze_cache
 from .compilation_cache import FOLDER as COMPILATIONS_CACHE, prepared_compilations
 from .downloads.site_files import (compilation_downloads, download_plan, missing_downloads, place_downloads,
                                    speech_download)
@@ -54,8 +54,6 @@ from .write import PageWriter, page_url, speech_path
 log = logging.getLogger("mkdocs.plugins.speechsite")
 DOWNLOADS_CACHE = Path(".cache", "speechsite", "downloads")
 """Relative to the project folder: the Word and EPUB files, by content (see downloads/site_files.py)."""
-SEARCH_CACHE = Path(".cache", "speechsite", "search")
-"""Relative to the project folder: the search shards' filters, by the digest of their docs (see search_index.py)."""
 NAV_SECTION_SIZE = 100
 """Speeches per navigation section: every page carries the navigation, so a long flat list would grow the site
 with the square of the number of speeches."""
@@ -403,10 +401,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         if self.search_index is not None:
             # The hosted site is served over http, where only the JSON is read; the offline one also has the
             # scripts that file:// needs, and keeps the JSON for when it is put on a server after all.
-            filters = self.project_dir / SEARCH_CACHE
-            for path, content in index_file_items(self.search_index, scripts=self.config.offline, cache_dir=filters):
+            for path, content in index_file_items(self.search_index, scripts=self.config.offline):
                 write_file(content.encode("utf-8"), str(Path(config.site_dir) / path))  # one at a time: 300 MB at 19k
-            remove_unused(filters, "*.json", set())  # the build marked those it used
         if not (self.config.offline or self.serving):
             precompress(site_dir, self.project_dir / COMPRESSED_CACHE)  # last: every text file is written
         if self.render_cache is not None:

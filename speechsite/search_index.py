@@ -6,29 +6,29 @@ bundle hands it to the search worker in its setup message. The engine is
 ``templates/theme/assets/speechsite/search-engine.js``; it folds case and width and drops white space and format
 characters itself, so texts stay as shown.
 
-An index larger than ``SHARD_BYTES`` is split, so that no page loads it whole: that file then holds only a head (where
-the shards are, a filter of the character pairs in each shard's texts, and what the ranking needs to know of all
-texts), and the docs go into shards of about ``SHARD_BYTES`` each, in TOC order. A query loads the shards whose filter
-says they may hold one of its terms: over http the worker fetches ``search/shards/N.json``; from file:// the page
-adds a <script> tag for ``search/shards/N.js``, which files the same docs in the global ``__speechsiteShards`` under
+An index larger than ``SHARD_BYTES`` is split, so that no page loads it whole and no query loads all of it. That
+file then holds only a head: each doc's title, address and length (what the ranking and a result's title need). Where
+the terms are is in the postings (see Postings): for every character, the docs that hold it and how often; for every
+pair of neighbouring characters, every place it occurs. A query loads the few postings files that hold its characters
+or pairs, finds from them exactly which docs hold each term and how often, ranks them, and loads the text of the
+first few results only, for their snippets: the docs are in shards of about ``TEXT_SHARD_BYTES``, in TOC order. Over
+http the worker fetches each file as JSON (``search/postings/N.json``, ``search/shards/N.json``); from file:// the page
+adds a <script> tag for the same data as a script (``.js``), which files it in the global ``__speechsiteShards`` under
 the script's own path.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import itertools
 import json
+import math
 import re
-import sys
-from array import array
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy
 
-from .atomic import read_entry, write_atomically
 from .model import Compilation
 from .write import speech_path
 
@@ -37,20 +37,34 @@ INDEX_JSON = "search/search_index.json"
 INDEX_SCRIPT = "search/search_index.js"
 """Loaded by Material's bundle with a <script> tag from file://; it sets the global ``__index``."""
 SHARD_JSON = "search/shards/{}.json"
-"""Shard N of a split index, fetched by the search worker on the hosted site."""
+"""Shard N of a split index (docs with their text), fetched by the search worker on the hosted site."""
 SHARD_SCRIPT = "search/shards/{}.js"
 """The same as a script, loaded with a <script> tag from file://."""
+POSTINGS_JSON = "search/postings/{}.json"
+"""Postings file N of a split index (see Postings), fetched by the search worker."""
+POSTINGS_SCRIPT = "search/postings/{}.js"
+"""The same as a script, for file://."""
 SHARDS_GLOBAL = "(self.__speechsiteShards = self.__speechsiteShards || {})"
 """Where a shard's script files its data, under the script's own path (search-setup.js takes it from there)."""
 HIGHLIGHT_SEPARATOR = r"[\s\u200b]+"
 """Material's highlighter on the page a result opens splits our terms at this; terms are separated by spaces only."""
 SHARD_BYTES = 1_000_000
-"""An index whose JSON is larger is split into shards of about this size: a megabyte is quick to fetch and parse."""
-FILTER_BITS = 6
-"""Bits of a shard's filter per distinct character and character pair in its texts: about 1 in 16 pairs absent from
-a shard still passes its filter; the longer a term, the less often all its pairs do."""
-FILTER_HASHES = 3
-"""Bits set per character pair (4 would be best for FILTER_BITS, by a hair, and take longer)."""
+"""An index whose JSON is larger is split (see above): a megabyte is quick to fetch and parse, 300 MB is not."""
+TEXT_SHARD_BYTES = 64_000
+"""Docs' JSON per shard of a split index: a query loads the shards of its first results only (SNIPPETS in
+search-engine.js), a few dozen kilobytes each."""
+POSTINGS_FILE_BYTES = 32_000
+"""The postings' JSON per file, on average: a query loads one file for each character or pair it looks up."""
+POSTINGS_BYTES_PER_CHARACTER = 3.2
+"""The postings' JSON per character of text, to choose how many files to spread them over before making them: 3.1
+to 3.3 on the seed's text and on benchmarks/synthetic.py's 100 times the seed."""
+BATCH_ENTRIES = 2_000_000
+"""Character pairs gathered in memory before they go to their group's temporary file (about 30 MB of arrays); each
+group is sorted in memory on its own (see Postings)."""
+GROUP_ENTRIES = 4_000_000
+"""Character pairs per group: about 70 MB of arrays to sort at once, so an archive's 90 M take 23 groups."""
+PAIR_SEED, CHARACTER_SEED = 3, 4
+"""The seeds of _hash that choose a pair's or a character's postings file (search-engine.js uses the same)."""
 
 FORMAT_CHARACTERS = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
                      "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
@@ -91,61 +105,68 @@ def search_index(compilations: list[Compilation], url_of: Callable[[str], str]) 
 
 
 def index_files(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool = True,
-                cache_dir: Path | None = None) -> dict[str, str]:
+                text_shard_bytes: int = TEXT_SHARD_BYTES) -> dict[str, str]:
     """{site-relative path: content} of the index files: the JSON, and with ``scripts`` the same as a script for
-    file://; for an index larger than ``shard_bytes``, the head in those files and each shard likewise. With a
-    cache_dir, each shard's filter is kept there by the digest of its docs (see split_index)."""
-    return dict(index_file_items(index, shard_bytes, scripts, cache_dir))
+    file://; for an index larger than ``shard_bytes``, the head in those files, and each shard and postings file
+    likewise."""
+    return dict(index_file_items(index, shard_bytes, scripts, text_shard_bytes))
 
 
 def index_file_items(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool = True,
-                     cache_dir: Path | None = None) -> Iterator[tuple[str, str]]:
-    """The files of index_files one at a time, each shard's as soon as its docs are known, the head last: the JSON of
-    an archive's index, 300 MB at 19,000 speeches, is never held whole (it was, twice, in each of the two builds)."""
-    runs = _runs(index["docs"], shard_bytes)
-    held: list[tuple[list[dict], list[str]]] = []  # the shards read before the index is known to be split: a few MB
-    whole = len(_json({**index, "docs": []}).encode()) - 1  # the index's JSON bytes so far, each doc with a comma
-    for docs, encoded in runs:
-        held.append((docs, encoded))
-        whole += sum(len(data.encode()) + 1 for data in encoded)
-        if whole > shard_bytes:
+                     text_shard_bytes: int = TEXT_SHARD_BYTES) -> Iterator[tuple[str, str]]:
+    """The files of index_files one at a time, the head last: the JSON of an archive's index, 300 MB at 19,000
+    speeches, is never held whole."""
+    size = len(_json({**index, "docs": []}).encode()) - 1  # the index's JSON bytes so far, each doc with a comma
+    for doc in index["docs"]:
+        size += len(_json(doc).encode()) + 1
+        if size > shard_bytes:
             break
-    if whole > shard_bytes:
-        summaries = []
-        for number, (docs, encoded) in enumerate(itertools.chain(held, runs)):
-            shard = f"[{','.join(encoded)}]"  # as _json writes a list
-            yield SHARD_JSON.format(number), shard
-            if scripts:
-                script = SHARD_SCRIPT.format(number)
-                yield script, f"{SHARDS_GLOBAL}[{_json(script)}] = {shard};\n"
-            summaries.append(_shard_entry(docs, encoded, cache_dir))
-        data = _json(_head(index, summaries))
     else:  # small enough to be one file
-        data = _json(index)
-    yield INDEX_JSON, data
+        yield from _as_files(INDEX_JSON, INDEX_SCRIPT, _json(index), scripts, script_global="var __index")
+        return
+    docs = index["docs"]
+    shards, start = [], 0
+    for number, (run, encoded) in enumerate(_runs(docs, text_shard_bytes)):
+        shards.append({"start": start, "count": len(run), "data": SHARD_JSON.format(number),
+                       "script": SHARD_SCRIPT.format(number)})
+        start += len(run)
+        yield from _as_files(shards[-1]["data"], shards[-1]["script"], f"[{','.join(encoded)}]", scripts)
+    postings = Postings(docs)
+    for number, data in postings.files():
+        yield from _as_files(POSTINGS_JSON.format(number), POSTINGS_SCRIPT.format(number), data, scripts)
+    yield from _as_files(INDEX_JSON, INDEX_SCRIPT, _json(_head(index, shards, postings)), scripts,
+                         script_global="var __index")
+
+
+def _as_files(data_path: str, script_path: str, data: str, scripts: bool,
+              script_global: str | None = None) -> Iterator[tuple[str, str]]:
+    """A file as JSON and, with ``scripts``, as a script that sets ``script_global`` to it or, by default, files it
+    under its own path in SHARDS_GLOBAL."""
+    yield data_path, data
     if scripts:
-        yield INDEX_SCRIPT, f"var __index = {data};\n"
+        yield script_path, f"{script_global or f'{SHARDS_GLOBAL}[{_json(script_path)}]'} = {data};\n"
 
 
-def split_index(index: dict, shard_bytes: int = SHARD_BYTES,
-                cache_dir: Path | None = None) -> tuple[dict, list[list[dict]]]:
-    """The head of an index and its shards: runs of consecutive docs of about ``shard_bytes`` of JSON each (a doc
-    larger than that is a shard of its own). A compilation's docs start a new shard when the current one is half
-    full: so an edit to one compilation changes the shards that hold it and, nearly always, no other, and a
-    rebuild takes the other shards' filters from cache_dir, where they are kept by the digest of their docs.
+def split_index(index: dict, text_shard_bytes: int = TEXT_SHARD_BYTES) -> tuple[dict, list[list[dict]]]:
+    """The head of a split index and its shards' docs, as index_file_items writes them (whatever the index's size).
 
     Material hands the engine only ``config`` and ``docs`` of the index file, so the head is in ``docs``, an object
-    instead of the list: its ``shards`` say where each shard's docs start in TOC order (for ties in the ranking), how
-    many there are, where its files are, and its ``filter`` (base64, see ShardFilter; ``filter_hashes`` bits are set
-    per character pair); ``text`` holds the number of docs with text and the length of their text as the engine
-    matches it, from which it weighs a speech's length.
+    instead of the list. ``entries`` has for each doc in TOC order its title, location, collection (a number in
+    ``collections``, or None on a site of one compilation), the length of its text as the engine matches it (its
+    haystack) and whether it is a speech with text (1) or a TOC entry without (0); ``text`` the number of docs with
+    text and the sum of their lengths, which the ranking weighs a speech's length against; ``shards`` where each
+    shard's docs start in TOC order, how many there are and where its files are; ``postings`` how many postings files
+    there are and where (see Postings).
     """
-    runs = list(_runs(index["docs"], shard_bytes))
-    return _head(index, [_shard_entry(docs, encoded, cache_dir) for docs, encoded in runs]), [docs for docs, _ in runs]
+    files = index_files(index, 0, scripts=False, text_shard_bytes=text_shard_bytes)
+    head = json.loads(files[INDEX_JSON])
+    return head, [json.loads(files[shard["data"]]) for shard in head["docs"]["shards"]]
 
 
 def _runs(docs: Iterable[dict], shard_bytes: int) -> Iterator[tuple[list[dict], list[str]]]:
-    """The docs in shards as split_index cuts them, each with its docs' JSON, one shard at a time."""
+    """The docs in runs of about ``shard_bytes`` of JSON (a doc larger than that is a run of its own), each with its
+    docs' JSON, one run at a time. A compilation's docs start a new run when the current one is half full, so that
+    an edit to one compilation changes its own shards and, nearly always, no other."""
     run: list[dict] = []
     encoded: list[str] = []
     size = 0
@@ -163,44 +184,18 @@ def _runs(docs: Iterable[dict], shard_bytes: int) -> Iterator[tuple[list[dict], 
         yield run, encoded
 
 
-def _shard_entry(docs: list[dict], encoded: list[str], cache_dir: Path | None) -> tuple[int, int, dict]:
-    """What the head needs of a shard: its docs, its docs with text, and its _shard_summary."""
-    return len(docs), sum(1 for doc in docs if "paragraphs" in doc), _shard_summary(docs, encoded, cache_dir)
-
-
-def _head(index: dict, summaries: list[tuple[int, int, dict]]) -> dict:
-    """The head of a split index (see split_index), from each shard's _shard_entry."""
-    shards, start = [], 0
-    for number, (count, _, summary) in enumerate(summaries):
-        shards.append({"start": start, "count": count, "data": SHARD_JSON.format(number),
-                       "script": SHARD_SCRIPT.format(number), "filter": summary["filter"]})
-        start += count
-    text = {"count": sum(with_text for _, with_text, _ in summaries),
-            "length": sum(summary["length"] for _, _, summary in summaries)}
-    return {"config": index["config"], "docs": {"text": text, "filter_hashes": FILTER_HASHES, "shards": shards}}
-
-
-def _shard_summary(docs: list[dict], encoded: list[str], cache_dir: Path | None) -> dict:
-    """What the head says of a shard: its filter, and the length of its docs' texts as the engine matches them;
-    from cache_dir when it holds them for these docs (their JSON, ``encoded``)."""
-    entry = None
-    if cache_dir is not None:
-        digest = hashlib.sha256(f"{FILTER_BITS} {FILTER_HASHES}".encode())
-        for data in encoded:
-            digest.update(b"\0" + data.encode("utf-8", "surrogatepass"))
-        entry = cache_dir / f"{digest.hexdigest()[:40]}.json"
-        data = read_entry(entry)
-        try:
-            if data is not None:
-                return json.loads(data)
-        except ValueError:
-            pass  # damaged: made again
-    texts = [haystack(doc) for doc in docs]
-    summary = {"filter": ShardFilter.of(texts).encoded(),
-               "length": sum(len(text) for doc, text in zip(docs, texts) if "paragraphs" in doc)}
-    if entry is not None:
-        write_atomically(entry, _json(summary).encode())
-    return summary
+def _head(index: dict, shards: list[dict], postings: Postings) -> dict:
+    """The head of a split index (see split_index)."""
+    collections: dict[str, int] = {}
+    entries = []
+    for doc, length in zip(index["docs"], postings.lengths):
+        collection = collections.setdefault(doc["collection"], len(collections)) if "collection" in doc else None
+        entries.append([doc["title"], doc["location"], collection, length, int("paragraphs" in doc)])
+    with_text = [length for doc, length in zip(index["docs"], postings.lengths) if "paragraphs" in doc]
+    return {"config": index["config"],
+            "docs": {"text": {"count": len(with_text), "length": sum(with_text)}, "entries": entries,
+                     "collections": list(collections), "shards": shards,
+                     "postings": {"files": postings.file_count, "data": POSTINGS_JSON, "script": POSTINGS_SCRIPT}}}
 
 
 def fold(text: str) -> str:
@@ -228,57 +223,171 @@ def haystack(doc: dict) -> str:
     return FIELD_SEPARATOR.join(map(fold, fields))
 
 
-class ShardFilter:
-    """A Bloom filter of the characters and character pairs of a shard's folded texts: it may wrongly answer that a
-    shard holds a term, never that it does not. search-engine.js (``ShardFilter``) reads it with the same hashes."""
+class Postings:
+    """Where every character and every pair of neighbouring characters occurs in the docs' haystacks, spread over
+    ``file_count`` JSON files by a hash (a query loads only the files of what it looks up).
 
-    def __init__(self, size: int):
-        self.bits = bytearray(size)
-        """The filter; bit i is bit i % 8 of byte i // 8."""
+    Positions are counted in one run of all the haystacks in TOC order, each followed by one position for the line
+    feed that separates it from the next doc (the head's lengths give where each doc starts). Characters are UTF-16
+    code units, as JavaScript strings hold text; which file holds a pair or a character is _hash of its number (a
+    pair's: the first plus the second times 65536) modulo ``file_count``. Each file is ``{"p": {pair: positions},
+    "c": {character: docs}}``, keyed by the pair or character itself (half a character beyond U+FFFF escaped), both
+    base64 (unpadded) of unsigned LEB128 numbers: a pair's positions
+    in order, the first as it is and each next as the distance from the one before; a character's docs as pairs of
+    numbers, the doc's place in TOC order (the first as it is, then the distance from the one before) and how often
+    the character occurs in it. Pairs with the line feed between fields, which no term holds, are left out.
 
-    @classmethod
-    def of(cls, texts: list[str]) -> ShardFilter:
-        """The filter of a shard's texts (folded): FILTER_BITS for each distinct character and character pair,
-        computed on all keys at once with numpy (a shard has some 10^5 distinct pairs)."""
-        found = [numpy.frombuffer(keys, dtype=numpy.dtype(keys.typecode)) for text in texts for keys in _keys(text)]
-        keys = numpy.sort(numpy.concatenate(found).astype(numpy.uint64)) if found else numpy.zeros(0, numpy.uint64)
-        keys = keys[numpy.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys  # distinct
-        shard_filter = cls(max(8, len(keys) * FILTER_BITS // 8))
-        size = len(shard_filter.bits) * 8
-        first, step = _hash(keys, 1), _hash(keys, 2) | 1
-        bitmap = numpy.zeros(size, dtype=bool)
-        for number in range(FILTER_HASHES):
-            bitmap[(first + number * step) % size] = True
-        shard_filter.bits = bytearray(numpy.packbits(bitmap, bitorder="little").tobytes())
-        return shard_filter
+    A term of two or more characters occurs at position s exactly when its pairs at offsets 0, 2, 4, … and its last
+    pair occur at s plus their offset: search-engine.js checks that with these positions alone, so what it finds
+    is exact (and every occurrence, for counting them and for the snippet).
 
-    def may_contain(self, term: str) -> bool:
-        """Whether a folded term may occur in the shard: all its character pairs, or its one character, are set.
-        (search-engine.js asks the same, leaving out pairs of characters that Python and a browser might fold apart.)"""
-        units, pairs = _keys(term)
-        return all(self.bits[p >> 3] & (1 << (p & 7)) for key in (pairs or units) for p in self._positions(key))
+    Made in two steps whose memory does not grow with the archive: the pairs of a batch of docs go to the temporary
+    file of their files' group (the file's number modulo the number of groups), then each group is sorted on its
+    own and its files written.
+    """
 
-    def encoded(self) -> str:
-        return base64.b64encode(self.bits).decode("ascii")
+    def __init__(self, docs: list[dict]):
+        estimate = sum(len(doc["title"]) + sum(len(text) for _, text, _ in doc.get("paragraphs", ())) for doc in docs)
+        self.file_count = max(1, math.ceil(estimate * POSTINGS_BYTES_PER_CHARACTER / POSTINGS_FILE_BYTES))
+        self.groups = min(self.file_count, max(1, math.ceil(estimate / GROUP_ENTRIES)))
+        self.docs = docs
+        self.lengths: list[int] = []
+        """Each doc's haystack length, once files() has begun."""
 
-    def _positions(self, key: int) -> list[int]:
-        """The bits a key sets: FILTER_HASHES of them, by double hashing."""
-        size = len(self.bits) * 8
-        first, step = _hash(key, 1), _hash(key, 2) | 1
-        return [(first + i * step) % size for i in range(FILTER_HASHES)]
+    def files(self) -> Iterator[tuple[int, str]]:
+        """(number, JSON) of every postings file, each file once, empty ones too."""
+        with tempfile.TemporaryDirectory(prefix="speechsite-postings-") as folder:
+            spill = [_GroupFile(Path(folder, str(group))) for group in range(self.groups)]
+            self._spill(spill)
+            for group, groupfile in enumerate(spill):
+                pairs, characters = groupfile.read()
+                content = {number: ({}, {}) for number in range(group, self.file_count, self.groups)}
+                for number, key, data in self._encoded_pairs(*pairs):
+                    content[number][0][chr(key & 0xFFFF) + chr(key >> 16)] = data
+                for number, key, data in self._encoded_characters(*characters):
+                    content[number][1][chr(key)] = data
+                for number, (pair_data, character_data) in content.items():
+                    yield number, _LONE_SURROGATE.sub(_escaped, _json({"p": pair_data, "c": character_data}))
+
+    def _spill(self, spill: list[_GroupFile]) -> None:
+        batch: list[tuple[numpy.ndarray, ...]] = []
+        entries, start = 0, 0
+        for number, doc in enumerate(self.docs):
+            units = numpy.frombuffer(haystack(doc).encode("utf-16-le", "surrogatepass"), dtype="<u2")
+            self.lengths.append(len(units))
+            first, second = units[:-1].astype(numpy.uint64), units[1:].astype(numpy.uint64)
+            inside = numpy.nonzero((first != 10) & (second != 10))[0]  # not across FIELD_SEPARATOR
+            characters, counts = numpy.unique(units[units != 10], return_counts=True)
+            batch.append((first[inside] | second[inside] << numpy.uint64(16), inside.astype(numpy.uint64) + start,
+                          characters.astype(numpy.uint64), numpy.full(len(characters), number, numpy.uint64),
+                          counts.astype(numpy.uint64)))
+            entries += len(inside)
+            start += len(units) + 1
+            if entries >= BATCH_ENTRIES:
+                self._write_batch(batch, spill)
+                batch, entries = [], 0
+        self._write_batch(batch, spill)
+
+    def _write_batch(self, batch: list[tuple[numpy.ndarray, ...]], spill: list[_GroupFile]) -> None:
+        if not batch:
+            return
+        keys, positions, characters, docs, counts = (numpy.concatenate(column) for column in zip(*batch))
+        pair_groups = _hash(keys, PAIR_SEED) % numpy.uint64(self.file_count) % numpy.uint64(self.groups)
+        character_groups = (_hash(characters, CHARACTER_SEED) % numpy.uint64(self.file_count)
+                            % numpy.uint64(self.groups))
+        for group, groupfile in enumerate(spill):
+            pairs, chars = pair_groups == group, character_groups == group
+            groupfile.append((keys[pairs], positions[pairs]), (characters[chars], docs[chars], counts[chars]))
+
+    def _encoded_pairs(self, keys: numpy.ndarray, positions: numpy.ndarray) -> Iterator[tuple[int, int, str]]:
+        """(file number, key, base64) of each pair: its positions in order, as distances (see the class)."""
+        order = numpy.argsort(keys, kind="stable")  # positions stay in order within a key
+        keys, positions = keys[order], positions[order]
+        first = _run_starts(keys)
+        return self._encoded(keys, first, _distances(positions, first), PAIR_SEED)
+
+    def _encoded_characters(self, characters: numpy.ndarray, docs: numpy.ndarray,
+                            counts: numpy.ndarray) -> Iterator[tuple[int, int, str]]:
+        """(file number, code unit, base64) of each character: its docs as distances, each with its count."""
+        order = numpy.argsort(characters, kind="stable")  # docs stay in order within a character
+        characters, docs, counts = characters[order], docs[order], counts[order]
+        first = _run_starts(characters)
+        numbers = numpy.empty(2 * len(docs), numpy.uint64)
+        numbers[0::2], numbers[1::2] = _distances(docs, first), counts
+        first_number = numpy.zeros(2 * len(docs), bool)
+        first_number[0::2] = first
+        return self._encoded(numpy.repeat(characters, 2), first_number, numbers, CHARACTER_SEED)
+
+    def _encoded(self, keys: numpy.ndarray, first: numpy.ndarray, numbers: numpy.ndarray,
+                 seed: int) -> Iterator[tuple[int, int, str]]:
+        """(file number, key, base64 of its numbers) for each run of equal keys (``first`` marks where one starts)."""
+        data, ends = _leb128(numbers)
+        starts = numpy.nonzero(first)[0]
+        byte_starts = numpy.concatenate(([0], ends))[starts]
+        byte_ends = ends[numpy.concatenate((starts[1:], [len(keys)])) - 1] if len(starts) else starts
+        numbers_of = _hash(keys[starts], seed) % numpy.uint64(self.file_count)
+        raw = data.tobytes()
+        for number, key, begin, end in zip(numbers_of.tolist(), keys[starts].tolist(), byte_starts.tolist(),
+                                           byte_ends.tolist()):
+            yield number, key, base64.b64encode(raw[begin:end]).decode("ascii").rstrip("=")  # atob needs no padding
 
 
-def _keys(text: str) -> tuple[array, array]:
-    """What a filter holds of a folded text: its characters as UTF-16 code units, and each pair of neighbouring
-    characters as one 32-bit number, the first in the low half (a pair whose second is U+0000 equals the first
-    alone: one more false "may hold", never a miss). Read straight from the text's UTF-16 bytes, which is quick."""
-    data = text.encode("utf-16-le", "surrogatepass")  # fold leaves halves of characters beyond U+FFFF
-    units = array("H", data)
-    pairs = array("I", data[:len(data) // 4 * 4]) + array("I", data[2:2 + (len(data) - 2) // 4 * 4])
-    if sys.byteorder == "big":
-        units.byteswap()
-        pairs.byteswap()
-    return units, pairs
+class _GroupFile:
+    """The temporary files of one group of postings files: pairs (key, position) and characters (code unit, doc,
+    count), appended a batch at a time."""
+
+    def __init__(self, stem: Path):
+        self.paths = [stem.with_suffix(f".{column}") for column in ("key", "position", "unit", "doc", "count")]
+        for path in self.paths:
+            path.touch()
+
+    def append(self, pairs: tuple[numpy.ndarray, ...], characters: tuple[numpy.ndarray, ...]) -> None:
+        for path, column in zip(self.paths, (*pairs, *characters)):
+            with path.open("ab") as out:
+                column.astype(numpy.uint64).tofile(out)
+
+    def read(self) -> tuple[tuple[numpy.ndarray, ...], tuple[numpy.ndarray, ...]]:
+        columns = [numpy.fromfile(path, dtype=numpy.uint64) for path in self.paths]
+        return tuple(columns[:2]), tuple(columns[2:])
+
+
+def _run_starts(keys: numpy.ndarray) -> numpy.ndarray:
+    """Where each run of equal keys starts, of keys in order."""
+    return numpy.concatenate(([True], keys[1:] != keys[:-1])) if len(keys) else numpy.zeros(0, bool)
+
+
+def _distances(values: numpy.ndarray, first: numpy.ndarray) -> numpy.ndarray:
+    """Each value less the one before, but the first of each run (``first``) as it is."""
+    distances = values - numpy.concatenate(([0], values[:-1])).astype(numpy.uint64)
+    distances[first] = values[first]
+    return distances
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+"""Half of a character beyond U+FFFF, as a key of a postings file holds on its own: not UTF-8, so written escaped."""
+
+
+def _escaped(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def _leb128(numbers: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """The unsigned LEB128 bytes of each number, one after another, and where each number's bytes end: seven bits a
+    byte, low bits first, the high bit set on every byte but a number's last."""
+    sizes = numpy.ones(len(numbers), numpy.int64)
+    rest = numbers >> numpy.uint64(7)
+    while rest.any():
+        sizes += rest > 0
+        rest >>= numpy.uint64(7)
+    ends = numpy.cumsum(sizes)
+    starts = ends - sizes
+    data = numpy.empty(int(ends[-1]) if len(ends) else 0, numpy.uint8)
+    for byte in range(int(sizes.max()) if len(sizes) else 0):
+        has = sizes > byte
+        value = (numbers[has] >> numpy.uint64(7 * byte)) & numpy.uint64(0x7F)
+        value |= numpy.where(sizes[has] > byte + 1, numpy.uint64(0x80), numpy.uint64(0))
+        data[starts[has] + byte] = value.astype(numpy.uint8)
+    return data, ends
 
 
 def _hash(key, seed: int):

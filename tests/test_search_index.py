@@ -1,10 +1,11 @@
 """search_index: every speech's text exactly as shown, every TOC title, and where each one is on the site; a large
-index split into shards, losslessly, with filters that never rule out a shard holding a term."""
+index split into a head, shards of docs and postings that say exactly where every character and pair occurs."""
 
 from __future__ import annotations
 
+import base64
+import collections
 import json
-import random
 import sys
 import unicodedata
 from pathlib import Path
@@ -12,11 +13,12 @@ from pathlib import Path
 import pytest
 
 from speechsite.model import Compilation, Paragraph, Speech, TocEntry
-from speechsite.search_index import (HIGHLIGHT_SEPARATOR, INDEX_JSON, INDEX_SCRIPT, SHARD_BYTES, SHARDS_GLOBAL,
-                                     ShardFilter, fold, haystack, index_files, search_index, split_index)
+from speechsite.search_index import (CHARACTER_SEED, HIGHLIGHT_SEPARATOR, INDEX_JSON, INDEX_SCRIPT, PAIR_SEED,
+                                     SHARD_BYTES, SHARDS_GLOBAL, _hash, fold, haystack, index_files, search_index,
+                                     split_index)
 
 SMALL_SHARDS = 30_000
-"""Bytes per shard that split the seed's index (about 280 kB) into about ten shards."""
+"""Bytes that split the seed's index (about 280 kB), and per shard of its docs: about ten shards."""
 
 
 def directory_urls(src_uri: str) -> str:
@@ -134,55 +136,105 @@ def test_a_large_index_is_split_into_runs_of_docs_that_hold_every_doc_once(seed_
     head, shards = split_index(seed_index, SMALL_SHARDS)
     assert len(shards) > 5
     assert [doc for shard in shards for doc in shard] == seed_index["docs"]  # in TOC order, none lost or repeated
-    paragraphs = [tuple(p) for doc in seed_index["docs"] for p in doc.get("paragraphs", [])]
-    assert sum(len(doc.get("paragraphs", [])) for shard in shards for doc in shard) == len(paragraphs)
     starts = [0] + [sum(len(shard) for shard in shards[:n]) for n in range(1, len(shards))]
     assert [(s["start"], s["count"]) for s in head["docs"]["shards"]] == list(zip(starts, map(len, shards)))
     for shard in shards:
         assert len(json.dumps(shard, ensure_ascii=False).encode()) <= SMALL_SHARDS or len(shard) == 1
 
 
-def test_the_files_of_a_split_index_are_its_head_and_each_shard_as_json_and_as_a_script(seed_index):
-    files = index_files(seed_index, SMALL_SHARDS)
+def test_the_files_of_a_split_index_are_its_head_shards_and_postings_as_json_and_as_scripts(seed_index):
+    files = index_files(seed_index, SMALL_SHARDS, text_shard_bytes=SMALL_SHARDS)
     head, shards = split_index(seed_index, SMALL_SHARDS)
     assert json.loads(files[INDEX_JSON]) == head
     assert head["config"] == seed_index["config"]  # Material's highlighter reads it
     assert files[INDEX_SCRIPT] == f"var __index = {files[INDEX_JSON]};\n"
-    assert len(files) == 2 + 2 * len(shards)
+    postings = head["docs"]["postings"]
+    assert len(files) == 2 + 2 * len(shards) + 2 * postings["files"]
     for entry, docs in zip(head["docs"]["shards"], shards):
         assert json.loads(files[entry["data"]]) == docs
         assert files[entry["script"]] == f'{SHARDS_GLOBAL}["{entry["script"]}"] = {files[entry["data"]]};\n'
-    hosted = index_files(seed_index, SMALL_SHARDS, scripts=False)
+    for number in map(str, range(postings["files"])):
+        data, script = postings["data"].replace("{}", number), postings["script"].replace("{}", number)
+        assert files[script] == f'{SHARDS_GLOBAL}["{script}"] = {files[data]};\n'
+    hosted = index_files(seed_index, SMALL_SHARDS, scripts=False, text_shard_bytes=SMALL_SHARDS)
     assert hosted == {path: content for path, content in files.items() if path.endswith(".json")}
-    assert len(hosted) == 1 + len(shards)
 
 
-def test_the_head_holds_what_the_ranking_weighs_a_speechs_length_against(seed_index):
+def test_the_head_holds_each_docs_title_address_and_length_and_little_else(seed_index):
     head, _ = split_index(seed_index, SMALL_SHARDS)
-    with_text = [doc for doc in seed_index["docs"] if "paragraphs" in doc]
+    docs = seed_index["docs"]
+    assert head["docs"]["entries"] == [[doc["title"], doc["location"], None, len(haystack(doc)),
+                                        int("paragraphs" in doc)] for doc in docs]
+    with_text = [doc for doc in docs if "paragraphs" in doc]
     assert head["docs"]["text"] == {"count": 19, "length": sum(len(haystack(doc)) for doc in with_text)}
-    assert len(head["docs"]["shards"]) * 1_000 < len(json.dumps(head)) < len(json.dumps(seed_index)) / 5
+    assert len(json.dumps(head, ensure_ascii=False).encode()) < 150 * len(docs)
 
 
-def test_a_shards_filter_admits_every_term_its_texts_hold(seed_index):
-    """Every run of one to four characters of every doc, across paragraph ends too: the filter must never say no."""
-    head, shards = split_index(seed_index, SMALL_SHARDS)
-    for entry, docs in zip(head["docs"]["shards"], shards):
-        shard_filter = ShardFilter.of([haystack(doc) for doc in docs])
-        assert shard_filter.encoded() == entry["filter"]
-        for doc in docs:
-            text = haystack(doc)
-            for length in range(1, 5):
-                assert all(shard_filter.may_contain(text[i:i + length]) for i in range(len(text) - length + 1))
+def _numbers(base64_text: str) -> list[int]:
+    """The unsigned LEB128 numbers of a postings value (as search-engine.js reads them)."""
+    found, value, shift = [], 0, 0
+    for byte in base64.b64decode(base64_text + "=" * (-len(base64_text) % 4)):
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            found.append(value)
+            value, shift = 0, 0
+    return found
 
 
-def test_a_shards_filter_rules_out_most_terms_it_does_not_hold(seed_index):
-    _, shards = split_index(seed_index, SMALL_SHARDS)
-    texts = ["".join(haystack(doc) for doc in docs) for docs in shards]
-    pairs = sorted({text[i:i + 2] for text in texts for i in range(len(text) - 1)})
-    shard_filter = ShardFilter.of([haystack(doc) for doc in shards[0]])
-    absent = [pair for pair in random.Random(0).sample(pairs, 5_000) if pair not in texts[0]]
-    assert sum(map(shard_filter.may_contain, absent)) < 0.1 * len(absent)
+def _code_units(text: str) -> str:
+    """Text as JavaScript holds it: a character beyond U+FFFF as its two halves."""
+    data = text.encode("utf-16-le", "surrogatepass")
+    return "".join(chr(int.from_bytes(data[i:i + 2], "little")) for i in range(0, len(data), 2))
+
+
+def _read_postings(files: dict[str, str], head: dict) -> tuple[dict, dict]:
+    """{pair: [positions]} and {character: {doc: count}} as the files say, checking each is in the file its hash
+    names."""
+    postings = head["docs"]["postings"]
+    pairs, characters = {}, {}
+    for number in range(postings["files"]):
+        content = json.loads(files[postings["data"].replace("{}", str(number))])
+        for pair, data in content["p"].items():
+            pair = _code_units(pair)  # Python's JSON joins two escaped halves into one character; JavaScript's not
+            assert _hash(ord(pair[0]) + 65536 * ord(pair[1]), PAIR_SEED) % postings["files"] == number
+            pairs[pair] = [sum(_numbers(data)[:i + 1]) for i in range(len(_numbers(data)))]
+        for character, data in content["c"].items():
+            assert _hash(ord(character), CHARACTER_SEED) % postings["files"] == number
+            numbers = _numbers(data)
+            characters[character] = dict(zip(
+                [sum(numbers[0:i + 1:2]) for i in range(0, len(numbers), 2)], numbers[1::2]))
+    return pairs, characters
+
+
+def test_the_postings_say_where_every_pair_and_every_character_occurs(seed_index):
+    """Positions in the run of all haystacks, each followed by a line feed; pairs with a line feed left out."""
+    files = index_files(seed_index, SMALL_SHARDS)
+    head = json.loads(files[INDEX_JSON])
+    pairs, characters = _read_postings(files, head)
+    texts = [haystack(doc) for doc in seed_index["docs"]]
+    run = "".join(text + "\n" for text in texts)
+    expected_pairs = collections.defaultdict(list)
+    for at in range(len(run) - 1):
+        if "\n" not in run[at:at + 2]:
+            expected_pairs[run[at:at + 2]].append(at)
+    assert pairs == expected_pairs
+    expected_characters = collections.defaultdict(dict)
+    for number, text in enumerate(texts):
+        for character, count in collections.Counter(text.replace("\n", "")).items():
+            expected_characters[character][number] = count
+    assert characters == expected_characters
+
+
+def test_postings_keep_halves_of_characters_beyond_u_ffff_as_the_engine_sees_them():
+    index = {"config": {}, "docs": [{"title": "古文𠀀字", "location": "a/", "paragraphs": [["p1", "又见𠀀字" * 5000, 0]]}]}
+    files = index_files(index, 1_000)
+    for path, content in files.items():
+        content.encode("utf-8")  # no lone surrogate written raw: escaped in the JSON
+    pairs, characters = _read_postings(files, json.loads(files[INDEX_JSON]))
+    high, low = fold("𠀀")
+    assert pairs[high + low][:2] == [2, 8] and pairs["见" + high] == [7 + 5 * n for n in range(5000)]
+    assert characters[low] == {0: 5001}
 
 
 @pytest.mark.parametrize("text, folded", [
@@ -238,14 +290,10 @@ def _archive_index(edited: str = "") -> dict:
     return {"config": {"separator": HIGHLIGHT_SEPARATOR}, "docs": docs}
 
 
-def test_an_edit_to_one_compilation_changes_its_own_shards_only_and_the_others_come_from_the_cache(tmp_path):
-    cache = tmp_path / "search"
-    head, shards = split_index(_archive_index(), 40_000, cache)
+def test_an_edit_to_one_compilation_changes_its_own_shards_only():
+    head, shards = split_index(_archive_index(), 40_000)
     assert [{doc["collection"] for doc in shard} for shard in shards] == [{"汇编0"}, {"汇编1"}, {"汇编2"}]
-    assert len(list(cache.iterdir())) == 3
-    assert split_index(_archive_index(), 40_000, cache)[0] == head == split_index(_archive_index(), 40_000)[0]
-    edited_head, _ = split_index(_archive_index("新增的一句话。"), 40_000, cache)
-    assert len(list(cache.iterdir())) == 4
-    changed = [old["filter"] != new["filter"] for old, new in zip(head["docs"]["shards"], edited_head["docs"]["shards"])]
-    assert changed == [False, True, False]
+    edited_head, edited_shards = split_index(_archive_index("新增的一句话。"), 40_000)
+    assert [old != new for old, new in zip(shards, edited_shards)] == [False, True, False]
+    assert head["docs"]["collections"] == ["汇编0", "汇编1", "汇编2"] and head["docs"]["entries"][10][2] == 1
     assert edited_head["docs"]["text"]["length"] == head["docs"]["text"]["length"] + len("新增的一句话。")

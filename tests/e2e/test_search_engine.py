@@ -1,14 +1,15 @@
 """The search engine on its own (templates/theme/assets/speechsite/search-engine.js), in Chromium, on small indexes:
-what matches, how results rank, and what Material is given to render; and on the seed's index split into shards:
-the same answers, from only the shards a query may need."""
+what matches, how results rank, and what Material is given to render; and on the seed's index split into a head,
+postings and shards: the same answers, from the postings of its terms and the shards of its first results only."""
 
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 
-from speechsite.search_index import ShardFilter, fold, haystack, index_files, search_index, split_index
+from speechsite.search_index import CHARACTER_SEED, PAIR_SEED, _hash, fold, haystack, index_files, search_index
 from tests.e2e.conftest import PROJECT_DIR
 from tests.test_search_index import SMALL_SHARDS, directory_urls
 
@@ -148,35 +149,38 @@ QUERIES = ["于都", "到位、物资到", "政协 数量", "gdp", "ＧＤＰ", 
            "温阅井"]
 
 
+SNIPPETS = 20
+"""A split index's results shown with their snippets (SNIPPETS in search-engine.js)."""
+
+
 @pytest.fixture(scope="module")
 def seed_split(seed_compilation):
-    """The seed's index whole, and split into about ten shards: (docs, head, {shard's data path: its docs})."""
+    """The seed's index whole, and split: (docs, head, {path: content} of its shards and postings files)."""
     index = search_index([seed_compilation], directory_urls)
-    files = index_files(index, SMALL_SHARDS)
-    head = json.loads(files["search/search_index.json"])
-    shards = {shard["data"]: json.loads(files[shard["data"]]) for shard in head["docs"]["shards"]}
-    return index["docs"], head, shards
+    files = index_files(index, SMALL_SHARDS, scripts=False, text_shard_bytes=SMALL_SHARDS)
+    head = json.loads(files.pop("search/search_index.json"))
+    return index["docs"], head, {path: json.loads(content) for path, content in files.items()}
 
 
 @pytest.fixture
 def split_page(chromium, seed_split):
-    """A page with the engine and `fresh()`, which makes `split`: the split seed index, loading its shards from
-    memory, recorded in `loads`; a shard named in `held` waits until `release()` is called, one in `failing` fails."""
-    docs, head, shards = seed_split
+    """A page with the engine and `fresh()`, which makes `split`: the split seed index, loading its files from
+    memory, recorded in `loads`; a file named in `held` waits until `release()` is called, one in `failing` fails."""
+    docs, head, files = seed_split
     page = chromium.new_page()
     page.add_script_tag(path=str(ENGINE))
-    page.evaluate("""([docs, head, shards]) => {
+    page.evaluate("""([docs, head, files]) => {
       window.whole = new SpeechsiteSearch.Engine(docs)
       window.fresh = (held = [], failing = []) => {
         window.loads = []
         const waiting = []
         window.release = () => waiting.forEach(resolve => resolve())
-        window.split = new SpeechsiteSearch.Index(head, shard => {
-          loads.push(shard.data)
-          if (failing.includes(shard.data))
-            return Promise.reject(new Error("cannot load " + shard.data))
-          const loaded = Promise.resolve(shards[shard.data])
-          return held.includes(shard.data) ? new Promise(resolve => waiting.push(resolve)).then(() => loaded) : loaded
+        window.split = new SpeechsiteSearch.SplitIndex(head.docs, file => {
+          loads.push(file.data)
+          if (failing.includes(file.data))
+            return Promise.reject(new Error("cannot load " + file.data))
+          const loaded = Promise.resolve(files[file.data])
+          return held.includes(file.data) ? new Promise(resolve => waiting.push(resolve)).then(() => loaded) : loaded
         })
       }
       /* every answer to a query, once the last has come */
@@ -185,62 +189,68 @@ def split_page(chromium, seed_split):
         await split.query(query, result => answers.push(result))
         return answers
       }
-    }""", [docs, head, shards])
+    }""", [docs, head, files])
     yield page
     page.close()
 
 
-def test_a_split_index_answers_exactly_as_the_whole_index(split_page):
+def random_queries(docs: list[dict], count: int) -> list[str]:
+    """Runs of one to seven characters of the docs' titles and paragraphs as shown, some with a second term."""
+    rng = random.Random(0)
+    queries = []
+    for _ in range(count):
+        doc = rng.choice(docs)
+        text = rng.choice([doc["title"], *(text for _, text, _ in doc.get("paragraphs", []))])
+        length = rng.randint(1, 7)
+        start = rng.randrange(max(1, len(text) - length))
+        query = text[start:start + length].strip() or "的"
+        queries.append(query + (" " + rng.choice(docs)["title"][:2] if rng.random() < 0.3 else ""))
+    return queries
+
+
+def test_a_split_index_answers_exactly_as_the_whole_index(split_page, seed_split):
+    """The same pages in the same order with the same scores; the first SNIPPETS the same in every respect, the
+    others with their titles only (each opens its page, where the terms are marked)."""
+    docs, _, _ = seed_split
     split_page.evaluate("() => fresh()")
-    for query in QUERIES:
+    for query in QUERIES + random_queries(docs, 150):
         answers, whole = split_page.evaluate("async query => [await answers(query), whole.search(query)]", query)
-        assert answers[-1] == whole, query  # the same pages, in the same order, with the same scores and snippets
+        split, whole = answers[-1]["items"], whole["items"]
+        assert split[:SNIPPETS] == whole[:SNIPPETS], query
+        assert [(g[-1]["location"], g[-1]["title"], g[0]["score"]) for g in split] == \
+            [(g[-1]["location"], g[-1]["title"], g[0]["score"]) for g in whole], query
+        assert all(len(group) == 1 and group[0]["text"] == "" for group in split[SNIPPETS:])
+    assert len(split_page.evaluate("() => whole.search('的').items")) > SNIPPETS  # the rule above was used
 
 
-def test_a_query_loads_the_shards_that_hold_its_terms_and_no_shard_its_filters_rule_out(split_page, seed_split):
-    _, head, shards = seed_split
-    filters = {shard["data"]: ShardFilter.of([haystack(doc) for doc in shards[shard["data"]]])
-               for shard in head["docs"]["shards"]}
+def test_a_query_loads_the_postings_of_its_pairs_and_the_shards_of_its_first_results(split_page, seed_split):
+    docs, head, files = seed_split
+    postings, shards = head["docs"]["postings"], head["docs"]["shards"]
     for query in QUERIES:
         terms = split_page.evaluate("query => SpeechsiteSearch.parseQuery(query)", query)
         loads = split_page.evaluate("async query => { fresh(); await answers(query); return loads }", query)
-        holding = {path for path, docs in shards.items()
-                   if any(term in haystack(doc) for doc in docs for term in terms)}
-        admitted = {path for path, shard_filter in filters.items() if any(map(shard_filter.may_contain, terms))}
-        assert holding <= set(loads) == admitted, query  # the engine reads the filters as search_index.py wrote them
-        assert len(loads) == len(set(loads))
-    assert split_page.evaluate("async () => { fresh(); await answers('温阅井'); return loads }") == []
-
-
-def test_shards_that_may_hold_every_term_load_first(split_page, seed_split):
-    """习近平 is in every shard, 于都 in one: the weight of each term needs every shard, a match only that one."""
-    _, head, shards = seed_split
-    loads = split_page.evaluate("async () => { fresh(); await answers('习近平 于都'); return loads }")
-    both = [path for path in loads
-            if all(ShardFilter.of([haystack(doc) for doc in shards[path]]).may_contain(t) for t in ("习近平", "于都"))]
-    assert loads[:len(both)] == both and len(both) < len(loads) == len(shards)
-
-
-def test_the_engine_finds_in_each_shards_filter_every_run_of_characters_of_its_texts(split_page, seed_split):
-    _, head, shards = seed_split
-    refused = split_page.evaluate("""([head, shards]) => head.docs.shards.flatMap(shard => {
-      const filter = new SpeechsiteSearch.ShardFilter(shard.filter, head.docs.filter_hashes)
-      return new SpeechsiteSearch.Engine(shards[shard.data]).docs.flatMap(doc => {
-        const refused = []
-        for (let length = 1; length <= 4; length++)
-          for (let i = 0; i + length <= doc.haystack.length; i++)
-            if (!filter.mayContain(doc.haystack.slice(i, i + length)))
-              refused.push(doc.haystack.slice(i, i + length))
-        return refused
-      })
-    })""", [head, shards])
-    assert refused == []
+        assert len(loads) == len(set(loads)), query
+        keys = []
+        for term in terms:
+            if len(term) == 1:
+                keys.append(_hash(ord(term), CHARACTER_SEED))
+            else:
+                offsets = sorted({*range(0, len(term) - 1, 2), len(term) - 2})
+                keys += [_hash(ord(term[at]) + 65536 * ord(term[at + 1]), PAIR_SEED) for at in offsets]
+        wanted = {postings["data"].replace("{}", str(key % postings["files"])) for key in keys}
+        speech_at = {doc["location"]: order for order, doc in enumerate(docs) if "paragraphs" in doc}
+        results = [group[-1]["location"] for group in split_page.evaluate("q => whole.search(q).items", query)]
+        shown = [speech_at[location] for location in results if location in speech_at][:SNIPPETS]
+        holding = {next(s["data"] for s in reversed(shards) if s["start"] <= order) for order in shown}
+        assert set(loads) == wanted | holding, query
+    assert all("postings" in path for path in
+               split_page.evaluate("async () => { fresh(); await answers('温阅井'); return loads }"))
 
 
 @pytest.mark.parametrize("text", ["全县ＧＤＰ增长，Rcep", "常委 会议\u3000听取\u200b了\n汇报\ufeff\u00a0", "ΣΑΣ İstanbul Kelvin\u212a",
                                   "𐐀𝐀x", "Ⅻ ⓐⒶ ǅ", "防\u202e汛\u00ad抗\u2066旱\u200d\U000e0041\U0001d173𝐀"])
 def test_the_engine_folds_text_as_search_index_py_does(engine_page, text):
-    """The filters and the speeches' lengths in a split index's head are computed in Python on text folded alike."""
+    """The postings and the speeches' lengths in a split index's head are computed in Python on text folded alike."""
     units = engine_page.evaluate("text => SpeechsiteSearch.fold(text).split('').map(c => c.charCodeAt(0))", text)
     assert units == [ord(unit) for unit in fold(text)]
 
@@ -257,21 +267,13 @@ def test_the_engine_drops_the_characters_search_index_py_drops(engine_page):
     assert dropped == [code for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF and fold(chr(code)) == ""]
 
 
-def test_while_shards_load_what_is_loaded_answers_first_and_all_of_them_last(split_page, seed_split):
-    _, head, shards = seed_split
-    held = next(path for path, docs in shards.items() if any("发展" in haystack(doc) for doc in docs))
-    split_page.evaluate("held => { fresh([held]); window.pending = answers('发展') }", held)
-    split_page.wait_for_timeout(300)  # more than FIRST_ANSWER_MS
-    first = split_page.evaluate("() => split.engine.search('发展')")
-    split_page.evaluate("() => release()")
-    answers, whole = split_page.evaluate("async () => [await pending, whole.search('发展')]")
-    assert answers == [first, whole]
-    assert 0 < len(first["items"]) < len(whole["items"])
+def shard_holding(files: dict, term: str) -> str:
+    return next(path for path, docs in files.items() if "shards" in path and any(term in haystack(doc) for doc in docs))
 
 
 def test_answers_to_an_earlier_query_are_dropped(split_page, seed_split):
-    _, head, shards = seed_split
-    held = next(path for path, docs in shards.items() if any("于都" in haystack(doc) for doc in docs))
+    _, head, files = seed_split
+    held = shard_holding(files, "于都")
     answers = split_page.evaluate("""async held => {
       fresh([held])
       const answers = []
@@ -285,16 +287,31 @@ def test_answers_to_an_earlier_query_are_dropped(split_page, seed_split):
     assert answers == [["温阅井", 0]]
 
 
-
-def test_a_shard_that_cannot_be_loaded_leaves_the_others_answering_and_is_tried_again(split_page, seed_split):
-    _, head, shards = seed_split
-    failing = next(path for path, docs in shards.items() if any("于都" in haystack(doc) for doc in docs))
+def test_a_shard_that_cannot_be_loaded_leaves_its_results_with_their_titles_and_is_tried_again(split_page, seed_split):
+    _, head, files = seed_split
+    failing = shard_holding(files, "于都")
     answers, error, tries = split_page.evaluate("""async failing => {
       fresh([], [failing])
       const answers = []
-      const error = await split.query("抓 于都", result => answers.push(result.items.length)).catch(error => error.message)
+      const error = await split.query("抓 于都", result => answers.push(result.items)).catch(error => error.message)
       await split.query("于都", () => {}).catch(() => {})
       return [answers, error, loads.filter(path => path === failing).length]
     }""", failing)
-    whole = split_page.evaluate("() => whole.search('抓 于都').items.length")
-    assert answers[-1] < whole and error == "cannot load " + failing and tries == 2
+    whole = split_page.evaluate("() => whole.search('抓 于都').items")
+    assert [group[-1]["location"] for group in answers[-1]] == [group[-1]["location"] for group in whole]
+    assert answers[-1][0][0]["text"] == "" and whole[0][0]["text"] != ""
+    assert error == "cannot load " + failing and tries == 2
+
+
+def test_a_postings_file_that_cannot_be_loaded_gives_no_answer_and_is_tried_again(split_page, seed_split):
+    _, head, _ = seed_split
+    postings = head["docs"]["postings"]
+    failing = postings["data"].replace("{}", str(_hash(ord("于") + 65536 * ord("都"), PAIR_SEED) % postings["files"]))
+    answers, error, tries = split_page.evaluate("""async failing => {
+      fresh([], [failing])
+      const answers = []
+      const error = await split.query("于都", result => answers.push(result.items)).catch(error => error.message)
+      await split.query("于都", () => {}).catch(() => {})
+      return [answers, error, loads.filter(path => path === failing).length]
+    }""", failing)
+    assert answers == [] and error == "cannot load " + failing and tries == 2

@@ -1,6 +1,6 @@
-"""Searching a large compilation, whose index is split into shards (here the seed's, split into shards of 30 kB): a
-reader gets the same results as from the whole index, on the hosted site and from disk with the network off, and the
-page loads only the shards that may hold what was typed."""
+"""Searching a large compilation, whose index is split (here the seed's, its docs in shards of 30 kB): a reader gets
+the same results as from the whole index, on the hosted site and from disk with the network off, and the page loads
+the postings of what was typed and only the shards of the results it shows with snippets."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def split_sites(built_sites, tmp_path_factory) -> dict:
     for name, built in (("hosted", built_sites.hosted), ("offline", built_sites.offline)):
         folder = shutil.copytree(built, out / name)
         index = json.loads((folder / INDEX_JSON).read_text(encoding="utf-8"))
-        for path, content in index_files(index, SMALL_SHARDS).items():
+        for path, content in index_files(index, SMALL_SHARDS, text_shard_bytes=SMALL_SHARDS).items():
             (folder / path).parent.mkdir(parents=True, exist_ok=True)
             (folder / path).write_text(content, encoding="utf-8")
         sites[name] = folder
@@ -56,8 +56,7 @@ def split_site(request, browser_page, split_sites, split_hosted_url):
 
 
 def search_all(page, query: str, expected: set[int]):
-    """Search, then wait for the answer that holds every result: a split index answers first with the shards it has
-    loaded, after FIRST_ANSWER_MS (search-engine.js), and again once it has loaded all it needs."""
+    """Search, then wait for the answer that holds every result (Material may first show what it had before)."""
     found = search(page, query)
     deadline = time.monotonic() + 10
     while {r.speech for r in found} != expected and time.monotonic() < deadline:
@@ -82,11 +81,11 @@ def test_a_split_index_finds_exactly_the_speeches_that_hold_every_term(browser_p
     assert_nothing_left_or_broke(page)
 
 
-def test_a_query_loads_only_the_shards_that_may_hold_it(browser_page, split_site, split_sites):
+def test_a_query_loads_only_the_shards_of_its_results(browser_page, split_site, split_sites):
     page = browser_page
     page.goto(split_site)
     shard_count = len(json.loads((split_sites["hosted"] / INDEX_JSON).read_text(encoding="utf-8"))["docs"]["shards"])
-    assert search(page, "温阅井") == [] and page.shards == []  # no shard holds it: none is loaded
+    assert search(page, "温阅井") == [] and page.shards == []  # no speech holds it: no shard is loaded
     assert [r.speech for r in search_all(page, "于都", {18})] == [18]
     assert 0 < len(page.shards) < shard_count / 2
     assert_nothing_left_or_broke(page)

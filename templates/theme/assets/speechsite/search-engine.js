@@ -3,10 +3,12 @@
  *
  * It answers Material's search messages (SETUP → READY, QUERY → RESULT) with the index that
  * speechsite/search_index.py writes to search/search_index.json: Material's bundle loads that file and hands it over
- * in the SETUP message. A large index is split, and that file is only its head: the engine then loads with each
- * query the shards that may hold its terms, through the function it is given (search-worker.js fetches JSON;
- * search-setup.js, from file://, adds <script> tags). The same file runs inside the worker (search-worker.js, hosted
- * site) and on the page itself (search-setup.js, file://).
+ * in the SETUP message. A large index is split, and that file is only its head: titles, addresses and lengths. A
+ * query then loads the few postings files that say where its characters and pairs of characters occur, finds from
+ * them exactly which speeches hold every term and how often, and loads the texts of its first results only, for
+ * their snippets (SplitIndex). Files are loaded through the function the engine is given (search-worker.js fetches
+ * JSON; search-setup.js, from file://, adds <script> tags). The same file runs inside the worker (search-worker.js,
+ * hosted site) and on the page itself (search-setup.js, file://).
  *
  * Matching ignores white space and format characters (bidi controls, joiners: invisible) and folds full-width forms
  * to ASCII (ＡＢＣ = ABC, ，= ,) and Latin letters to lower case, in the text and in the query alike. Every fold maps one
@@ -35,8 +37,8 @@
   const CONTEXT_BEFORE = 20           /* characters of context shown before the first hit */
   const SNIPPET_LENGTH = 110          /* characters shown in a result's snippet */
   const NO_TEXT = "正文未收录"         /* the mark of a TOC entry without text, as on the home page */
-  const FIRST_ANSWER_MS = 50          /* while shards load, what is loaded answers after this long, then all of them */
-  const LOADS_AT_ONCE = 2             /* shards loading at a time: the first of many arrive sooner than all at once */
+  const SNIPPETS = 20                 /* a split index's results shown with a snippet: their texts are loaded */
+  const PAIR_SEED = 3, CHARACTER_SEED = 4   /* as in search_index.py: which postings file holds a pair, a character */
 
   /* ------------------------------------------------------------------------ Folding */
 
@@ -119,6 +121,15 @@
         length += part.length + FIELD_SEPARATOR.length
       }
       this.haystack = parts.join(FIELD_SEPARATOR)
+    }
+
+    /** The length of its text as matched, and its title folded: what the ranking reads of a doc. */
+    get length() {
+      return this.haystack.length
+    }
+
+    get foldedTitle() {
+      return this.unit(0).folded
     }
 
     /** Non-overlapping occurrences of a folded term in the haystack. */
@@ -233,31 +244,34 @@
       if (!terms.length)
         return { items: [] }
       const counted = this.docs.map(doc => ({ doc, counts: terms.map(term => doc.count(term)) }))
-      const score = this.scorer(terms, counted)
-      const matches = counted.filter(({ counts }) => counts.every(n => n > 0))
+      const holding = terms.map((_, i) => counted.filter(({ doc, counts }) => doc.hasText && counts[i] > 0).length)
+      const matches = this.ranked(terms, holding, counted.filter(({ counts }) => counts.every(n => n > 0)))
+      return { items: matches.map(match => this.group(match, terms)) }
+    }
+
+    /** `matches` ({ doc, counts }) scored and best first, ties in TOC order; `holding` as for scorer. */
+    ranked(terms, holding, matches) {
+      const score = this.scorer(terms, holding)
       for (const match of matches)
         match.score = score(match)
-      matches.sort((a, b) => b.score - a.score || a.doc.order - b.doc.order)
-      return { items: matches.map(match => this.group(match, terms)) }
+      return matches.sort((a, b) => b.score - a.score || a.doc.order - b.doc.order)
     }
 
     /**
      * Ranking of speeches: terms found in the title first, then BM25 over the text, which grows with how often each
      * term occurs and how densely (relative to the speech's length), rare terms weighing more than common ones.
-     * TOC entries without text score 0: they follow every speech one can read, in TOC order.
+     * TOC entries without text score 0: they follow every speech one can read, in TOC order. `holding[i]` is the
+     * number of speeches with text that hold term i; a doc is anything with `hasText`, `foldedTitle` and `length`.
      */
-    scorer(terms, counted) {
+    scorer(terms, holding) {
       const k = 1.2, b = 0.75
-      const idf = terms.map((term, i) => {
-        const n = counted.filter(({ doc, counts }) => doc.hasText && counts[i] > 0).length
-        return Math.log(1 + (this.textCount - n + 0.5) / (n + 0.5))
-      })
+      const idf = holding.map(n => Math.log(1 + (this.textCount - n + 0.5) / (n + 0.5)))
       return ({ doc, counts }) => {
         if (!doc.hasText)
           return 0
-        const title = doc.unit(0).folded
+        const title = doc.foldedTitle
         const inTitle = terms.filter(term => title.includes(term)).length
-        const norm = k * (1 - b + b * doc.haystack.length / this.averageLength)
+        const norm = k * (1 - b + b * doc.length / this.averageLength)
         const body = counts.reduce((sum, tf, i) => sum + idf[i] * tf * (k + 1) / (tf + norm), 0)
         return TITLE_WEIGHT * inTitle + body
       }
@@ -271,15 +285,18 @@
      * (search.highlight).
      */
     group({ doc, score }, terms) {
-      const title = highlight(doc.unit(0), terms)
-      const body = doc.starts.length > 1 ? doc.starts[1] : doc.haystack.length
+      const loaded = doc instanceof Document   /* else an Entry of a split index whose text is not loaded */
+      const title = highlight(loaded ? doc.unit(0) : aligned(doc.title, doc.foldedTitle), terms)
       const shown = {}
-      for (const term of terms)
-        shown[doc.shownAt(doc.haystack.indexOf(term), term.length)] = true
+      for (const term of terms)   /* as the page shows them, for Material's highlighting there (when known) */
+        shown[loaded ? doc.shownAt(doc.haystack.indexOf(term), term.length) : term] = true
       const collection = doc.collection ? [doc.collection] : []   /* Material shows tags with the title */
       const tags = collection.length ? { tags: collection } : {}
       if (!doc.hasText)
         return [{ location: doc.location, title, text: "", tags: [...collection, NO_TEXT], score, terms: shown }]
+      if (!loaded)   /* further down a split index's results: the title, and the page opens with the terms marked */
+        return [{ location: doc.location, title, text: "", ...tags, score, terms: shown }]
+      const body = doc.starts.length > 1 ? doc.starts[1] : doc.haystack.length
       const hits = terms.map(term => doc.haystack.indexOf(term, body)).filter(at => at >= 0)
       if (!hits.length) {
         return [{ location: doc.location, title, text: snippet(doc.unit(1), terms, 0), ...tags, score, terms: shown }]
@@ -320,138 +337,210 @@
     return (x ^ (x >>> 13)) >>> 0
   }
 
-  /** Characters folded alike by Python and by every browser (no case, or ASCII): only their pairs are looked up. */
-  function foldsAlike(code) {
-    return code < 0x80 || (code >= 0x2e80 && code <= 0x9fff) || (code >= 0xff00 && code <= 0xffef)
-  }
-
-  /**
-   * A shard's filter of the characters and character pairs in its texts, folded (ShardFilter in search_index.py): a
-   * Bloom filter, which may wrongly say that a shard holds a term, never that it does not.
-   */
-  class ShardFilter {
-    constructor(base64, hashes) {
-      const bytes = atob(base64)
-      this.bits = new Uint8Array(bytes.length)
-      for (let i = 0; i < bytes.length; i++)
-        this.bits[i] = bytes.charCodeAt(i)
-      this.size = this.bits.length * 8
-      this.hashes = hashes
-    }
-
-    /** Whether a folded term may occur in the shard: all its character pairs, or its one character, are in. */
-    mayContain(term) {
-      const code = i => term.charCodeAt(i)   /* UTF-16 code units, as search_index.py counts */
-      if (term.length === 1)
-        return !foldsAlike(code(0)) || this.has(code(0))
-      for (let i = 0; i + 1 < term.length; i++)   /* a pair is its first code unit plus the second times 0x10000 */
-        if (foldsAlike(code(i)) && foldsAlike(code(i + 1)) && !this.has(code(i) + code(i + 1) * 0x10000))
-          return false
-      return true
-    }
-
-    has(key) {
-      const first = hash(key, 1), step = (hash(key, 2) | 1) >>> 0
-      for (let i = 0; i < this.hashes; i++) {
-        const bit = (first + i * step) % this.size
-        if (!(this.bits[bit >> 3] & (1 << (bit & 7))))
-          return false
+  /** The numbers of a postings value: unpadded base64 of unsigned LEB128 numbers (see Postings in search_index.py). */
+  function numbers(base64) {
+    const bytes = atob(base64), found = []
+    let value = 0, scale = 1
+    for (let i = 0; i < bytes.length; i++) {
+      const byte = bytes.charCodeAt(i)
+      value += (byte & 0x7f) * scale   /* not bit operations: positions may pass 2^31 */
+      if (byte & 0x80) {
+        scale *= 128
+      } else {
+        found.push(value)
+        value = 0
+        scale = 1
       }
-      return true
+    }
+    return found
+  }
+
+  /** A doc of a split index as its head describes it, before (or without) its text: what ranking needs. */
+  class Entry {
+    constructor([title, location, collection, length, hasText], order, collections, start) {
+      this.title = title
+      this.location = location
+      this.collection = collection === null ? undefined : collections[collection]
+      this.length = length
+      this.hasText = hasText === 1
+      this.order = order
+      this.start = start              /* where its haystack begins in the postings' run of all haystacks */
+    }
+
+    get foldedTitle() {
+      if (this.folded === undefined)
+        this.folded = fold(this.title)
+      return this.folded
     }
   }
 
   /**
-   * Our index as Material hands it over (it passes on only `config` and `docs`): `docs` is the list of docs, or for a
-   * split index its head, whose shards are loaded when a query needs them with `load(shard)`, a promise of the
-   * content of `shard.data` (or `shard.script`).
+   * A split index (split_index in search_index.py): a query loads the postings files of its characters or pairs of
+   * characters, which say exactly where each term occurs, ranks every doc that holds all terms as Engine does, and
+   * loads the shards of its first SNIPPETS results to show their snippets; the others show their titles. A file
+   * that cannot be loaded rejects the query's promise, after an answer if only a shard failed (its results show
+   * their titles), and is tried again by the next query.
    */
-  class Index {
-    constructor({ docs }, load) {
-      const split = Array.isArray(docs) ? { shards: [] } : docs
-      this.engine = new Engine(split.shards.length ? [] : docs, split.text)
-      this.shards = split.shards
-      this.filters = this.shards.map(shard => new ShardFilter(shard.filter, split.filter_hashes))
+  class SplitIndex {
+    constructor({ entries, collections, text, shards, postings }, load) {
+      let start = 0
+      this.entries = entries.map((row, order) => {
+        const entry = new Entry(row, order, collections, start)
+        start += entry.length + 1     /* its haystack and the line feed after it */
+        return entry
+      })
+      this.engine = new Engine([], text)
+      this.shards = shards
+      this.postings = postings
       this.load = load
-      this.loading = new Map()          /* shard → loadShard's promise */
-      this.loaded = new Set()
-      this.queue = []                   /* shards to load, each with the functions settling its promise */
-      this.loads = 0                    /* shards loading now */
+      this.loaded = new Map()           /* file → promise of its content: postings files and shards */
+      this.documents = new Map()        /* order → Document, for the docs of loaded shards */
+      this.postingsFiles = []           /* number → { data, script }: the same object each time, for `loaded` */
       this.latest = 0                   /* the number of the query to answer: answers to earlier ones are dropped */
     }
 
-    /**
-     * Answers a query: at once when every shard that may hold one of its terms is loaded (always, for an index that
-     * is not split); otherwise, after FIRST_ANSWER_MS, with the docs loaded so far if any of them match, and again
-     * when all those shards are loaded: only that last answer is sure to be complete (the ranking weighs each term
-     * by how many speeches hold it). Shards that may hold every term load first. If a shard cannot be loaded, the
-     * last answer is what the others hold, and the promise returned is rejected (the next query tries again).
-     */
     query(query, answer) {
       const number = ++this.latest
       const terms = parseQuery(query)
-      const missing = this.missing(terms)
-      if (!missing.length)
-        return answer(this.engine.search(query))
-      const mayMatch = shard => terms.every(term => this.filters[this.shards.indexOf(shard)].mayContain(term))
-      missing.sort((a, b) => mayMatch(b) - mayMatch(a))
-      let patient = true, answered = false
-      const answerSoFar = added => {   /* once patience is over: when docs are loaded (`added`, if given) that match */
-        if (patient || answered || number !== this.latest ||
-            (added && !added.some(doc => terms.every(term => doc.haystack.includes(term)))))
-          return
-        const result = this.engine.search(query)
-        if (result.items.length) {
-          answered = true
-          answer(result)
-        }
-      }
-      const timer = setTimeout(() => { patient = false; answerSoFar() }, FIRST_ANSWER_MS)
-      const loading = missing.map(shard => this.loadShard(shard).then(answerSoFar))
-      const place = shard => missing.indexOf(shard) >= 0 ? missing.indexOf(shard) : missing.length
-      this.queue.sort((a, b) => place(a.shard) - place(b.shard))   /* this query's shards first, in its order */
-      return Promise.allSettled(loading).then(settled => {
-        clearTimeout(timer)
-        if (number === this.latest)
-          answer(this.engine.search(query))
-        const failed = settled.find(outcome => outcome.status === "rejected")
-        if (failed)
-          throw failed.reason
+      if (!terms.length)
+        return answer({ items: [] })
+      return Promise.all(terms.map(term => this.occurrences(term))).then(found => {
+        const fewest = found.reduce((a, b) => a.size <= b.size ? a : b)
+        const counted = []
+        for (const order of fewest.keys())
+          if (found.every(counts => counts.has(order)))
+            counted.push({ doc: this.entries[order], counts: found.map(counts => counts.get(order)) })
+        const holding = found.map(counts => [...counts.keys()].filter(order => this.entries[order].hasText).length)
+        const matches = this.engine.ranked(terms, holding, counted)
+        const shown = matches.filter(match => match.doc.hasText).slice(0, SNIPPETS)
+        return Promise.allSettled([...new Set(shown.map(match => this.shardOf(match.doc.order)))].map(shard =>
+          this.file(shard).then(docs => docs.forEach((doc, i) => {
+            if (!this.documents.has(shard.start + i))
+              this.documents.set(shard.start + i, new Document(doc, shard.start + i))
+          })))).then(settled => {
+          if (number === this.latest)   /* a shard that failed: its results show their titles */
+            answer({ items: matches.map(({ doc, score }, i) => this.engine.group(
+              { doc: i < SNIPPETS && this.documents.get(doc.order) || doc, score }, terms)) })
+          const failed = settled.find(outcome => outcome.status === "rejected")
+          if (failed)
+            throw failed.reason
+        })
       })
     }
 
-    /** The shards not loaded yet that may hold one of the terms. */
-    missing(terms) {
-      return this.shards.filter((shard, i) => !this.loaded.has(shard) &&
-        terms.some(term => this.filters[i].mayContain(term)))
+    /** Where a folded term occurs: a promise of Map(doc's place in TOC order → non-overlapping occurrences). */
+    occurrences(term) {
+      const code = i => term.charCodeAt(i)
+      const files = this.postings.files
+      if (term.length === 1) {
+        return this.postingsFile(hash(code(0), CHARACTER_SEED) % files).then(file => {
+          const list = file.c[term] ? numbers(file.c[term]) : [], counts = new Map()
+          for (let i = 0, order = 0; i < list.length; i += 2) {
+            order = i ? order + list[i] : list[i]
+            counts.set(order, list[i + 1])
+          }
+          return counts
+        })
+      }
+      const offsets = []                /* pairs at 0, 2, 4, … and the last: together they cover every pair */
+      for (let at = 0; at + 2 <= term.length; at += 2)
+        offsets.push(at)
+      if (offsets[offsets.length - 1] !== term.length - 2)
+        offsets.push(term.length - 2)
+      return Promise.all(offsets.map(at => {
+        const pair = term.substr(at, 2)
+        return this.postingsFile(hash((code(at) + code(at + 1) * 0x10000) >>> 0, PAIR_SEED) % files)
+          .then(file => file.p[pair] ? positions(numbers(file.p[pair])) : [])
+      })).then(lists => this.counted(starts(lists, offsets), term.length))
     }
 
-    /** Loads a shard once, in turn; resolves with its Documents when they are in the engine. */
-    loadShard(shard) {
-      if (!this.loading.has(shard)) {
-        this.loading.set(shard, new Promise((resolve, reject) => this.queue.push({ shard, resolve, reject })))
-        Promise.resolve().then(() => this.loadNext())   /* after the caller has put the queue in order */
+    /** Non-overlapping occurrences per doc of a term of `length` found at each of `found` (ascending positions). */
+    counted(found, length) {
+      const counts = new Map()
+      let order = 0, end = -1
+      for (const at of found) {
+        while (order + 1 < this.entries.length && this.entries[order + 1].start <= at)
+          order++
+        if (at >= end) {
+          counts.set(order, (counts.get(order) || 0) + 1)
+          end = at + length
+        }
       }
-      return this.loading.get(shard)
+      return counts
     }
 
-    loadNext() {
-      while (this.loads < LOADS_AT_ONCE && this.queue.length) {
-        const { shard, resolve, reject } = this.queue.shift()
-        this.loads++
-        this.load(shard)
-          .then(docs => {
-            this.loaded.add(shard)
-            resolve(this.engine.add(docs, shard.start))
-          }, error => {
-            this.loading.delete(shard)
-            reject(error)
-          })
-          .finally(() => {
-            this.loads--
-            this.loadNext()
-          })
+    /** The shard that holds the doc in place `order`. */
+    shardOf(order) {
+      let low = 0, high = this.shards.length - 1
+      while (low < high) {
+        const middle = (low + high + 1) >> 1
+        if (this.shards[middle].start <= order)
+          low = middle
+        else
+          high = middle - 1
       }
+      return this.shards[low]
+    }
+
+    /** Postings file `number` (see Postings in search_index.py), loaded once. */
+    postingsFile(number) {
+      if (!this.postingsFiles[number]) {
+        const { data, script } = this.postings
+        this.postingsFiles[number] = { data: data.replace("{}", number), script: script.replace("{}", number) }
+      }
+      return this.file(this.postingsFiles[number])
+    }
+
+    /** A file's content, loaded once (a failure is forgotten, so that the next query tries again). */
+    file(file) {
+      if (!this.loaded.has(file))
+        this.loaded.set(file, this.load(file).catch(error => {
+          this.loaded.delete(file)
+          throw error
+        }))
+      return this.loaded.get(file)
+    }
+  }
+
+  /** Positions from their distances (the first as it is). */
+  function positions(distances) {
+    for (let i = 1; i < distances.length; i++)
+      distances[i] += distances[i - 1]
+    return distances
+  }
+
+  /**
+   * Where a term starts: the positions `at` such that each list i holds at + offsets[i] (lists ascending). Led by
+   * the shortest list, the others walked once each.
+   */
+  function starts(lists, offsets) {
+    const lead = lists.reduce((best, list, i) => list.length < lists[best].length ? i : best, 0)
+    const next = lists.map(() => 0), found = []
+    for (const position of lists[lead]) {
+      const at = position - offsets[lead]
+      let everywhere = at >= 0
+      for (let i = 0; i < lists.length && everywhere; i++) {
+        if (i === lead)
+          continue
+        const list = lists[i], want = at + offsets[i]
+        while (next[i] < list.length && list[next[i]] < want)
+          next[i]++
+        everywhere = next[i] < list.length && list[next[i]] === want
+      }
+      if (everywhere)
+        found.push(at)
+    }
+    return found
+  }
+
+  /** A whole index: every doc in the engine from the start. */
+  class WholeIndex {
+    constructor({ docs }) {
+      this.engine = new Engine(docs)
+    }
+
+    query(query, answer) {
+      answer(this.engine.search(query))
     }
   }
 
@@ -459,14 +548,15 @@
 
   /**
    * A function answering Material's search messages: it passes each answer to `reply` (a query on a split index may
-   * get two, see Index.query) and loads the files of a split index with `load` (see Index).
+   * get none if a later one came first) and loads the files of a split index with `load` (see SplitIndex).
    */
   function handler(reply, load) {
     let index
     return message => {
       switch (message.type) {
         case SETUP:
-          index = new Index(message.data, load)
+          index = Array.isArray(message.data.docs) ? new WholeIndex(message.data)
+            : new SplitIndex(message.data.docs, load)
           return reply({ type: READY })
         case QUERY:
           return index.query(message.data, result => reply({ type: RESULT, data: result }))
@@ -476,5 +566,5 @@
     }
   }
 
-  global.SpeechsiteSearch = { Engine, Index, ShardFilter, fold, parseQuery, handler }
+  global.SpeechsiteSearch = { Engine, SplitIndex, WholeIndex, fold, parseQuery, handler }
 })(self)
