@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Search at scale: a synthetic compilation of SCALE times the seed's text, its search index split into shards, and
+"""Search at scale: a synthetic compilation of SCALE times the seed's text, its search index split (a head, postings
+and shards of text), and
 Material's search box with our engine answering queries in headless Chromium, over http and from file://.
 
   python benchmarks/search_scale.py [--scale 100] [--queries FILE] [--full] [--json OUT]
@@ -12,9 +13,9 @@ own site is built with build.py (about a minute at 100x), and a result is opened
 
 Prints the index's bytes (every file; what a page loads before any query; what each query loads), and per query,
 each in a fresh browser context (nothing cached) and again in one page that has answered all of them before: the
-milliseconds from the keystroke until results appear in the page, and until the complete answer does (the same when
-the query needs no shard that is not loaded yet; see Index.query in search-engine.js). The complete answer is checked
-twice: its pages against a brute-force check over the texts (every term contained, white space ignored, case and
+milliseconds from the keystroke until results appear in the page, and until the complete answer does (the same
+unless Material showed something before our answer; see SplitIndex.query in search-engine.js). The complete answer
+is checked twice: its pages against a brute-force check over the texts (every term contained, white space ignored, case and
 width folded), and its order against the engine over the whole index in one piece, as before the split.
 """
 
@@ -143,9 +144,9 @@ def build_sites(out: Path, seed: Path) -> list[Site]:
 
 def write_index(site: Site, index: dict) -> None:
     """Put an index in place of the one the site was built with."""
-    shards = site.folder / "search" / "shards"
-    for old in shards.glob("*") if shards.exists() else []:
-        old.unlink()
+    for folder in (site.folder / "search" / "shards", site.folder / "search" / "postings"):
+        for old in folder.glob("*") if folder.exists() else []:
+            old.unlink()
     for path, content in index_files(index, scripts=site.protocol == "file").items():
         (site.folder / path).parent.mkdir(parents=True, exist_ok=True)
         (site.folder / path).write_text(content, encoding="utf-8")
@@ -153,13 +154,13 @@ def write_index(site: Site, index: dict) -> None:
 
 def index_bytes(site: Site) -> tuple[int, int, int, int]:
     """Bytes of the index files this site's pages use (JSON over http, scripts from file://): all of them, the head
-    (loaded with the page), the shards' filters in it, and the number of shards."""
+    (loaded with the page), and the number of shards of text and of postings files."""
     search = site.folder / "search"
     head = search / Path(INDEX_JSON if site.protocol == "http" else INDEX_SCRIPT).name
-    shards = list(search.glob("shards/*.json" if site.protocol == "http" else "shards/*.js"))
-    data = json.loads(head.read_text(encoding="utf-8").removeprefix("var __index = ").rstrip().removesuffix(";"))
-    filters = sum(len(shard["filter"]) for shard in data["docs"]["shards"]) if shards else 0
-    return head.stat().st_size + sum(path.stat().st_size for path in shards), head.stat().st_size, filters, len(shards)
+    suffix = "json" if site.protocol == "http" else "js"
+    shards, postings = list(search.glob(f"shards/*.{suffix}")), list(search.glob(f"postings/*.{suffix}"))
+    total = head.stat().st_size + sum(path.stat().st_size for path in shards + postings)
+    return total, head.stat().st_size, len(shards), len(postings)
 
 
 def brute_force(docs: list[dict], queries: list[str]) -> dict[str, set[str]]:
@@ -207,7 +208,7 @@ def measure(browser, site: Site, queries: list[str], expected: dict[str, set[str
     """Every query cold (a fresh context each, so no file is cached) or warm (one page, after all queries once)."""
     run = Run(site, warm, head_bytes=index_bytes(site)[1])
     sizes = {path.relative_to(site.folder).as_posix(): path.stat().st_size
-             for path in (site.folder / "search" / "shards").glob("*")}
+             for folder in ("shards", "postings") for path in (site.folder / "search" / folder).glob("*")}
     with served(site) as home:
         def new_page():
             context = local_only_context(browser, run.outside_requests)
@@ -232,15 +233,15 @@ def measure(browser, site: Site, queries: list[str], expected: dict[str, set[str
                 page, loaded = new_page()
             del loaded[:]
             answer = ask(page, query)
-            files = [url.split("/search/shards/", 1)[1] for url in loaded if "/search/shards/" in url]
+            files = [url.split("/search/", 1)[1] for url in loaded if re.search("/search/(shards|postings)/", url)]
             pages = [page_of(location) for location in answer["pages"]]
             run.results.append(QueryRun(
                 query=query, expected=len(expected[query]), first_ms=answer["first"],
                 complete_ms=answer["complete"], answers=answer["answers"],
                 right_pages=set(pages) == expected[query] and len(pages) == len(set(pages)),
                 right_order=pages == reference[query],
-                loaded_bytes=sum(sizes.get(f"search/shards/{name}", 0) for name in files),
-                shards=sum(name[0].isdigit() for name in files)))
+                loaded_bytes=sum(sizes.get(f"search/{name}", 0) for name in files),
+                shards=sum(name.startswith("shards/") for name in files)))
             if not warm:
                 page.context.close()
         if warm:
@@ -277,9 +278,9 @@ def open_first_result(browser, site: Site, query: str, pages: list[str]) -> str:
 
 def report(runs: list[Run], sizes: dict[str, tuple[int, int, int, int]], queries: int) -> str:
     lines = []
-    for protocol, (total, head, filters, shards) in sizes.items():
-        lines.append(f"index over {protocol}: {total:,} bytes in all, {shards} shards; the head, loaded with the page: "
-                     f"{head:,} bytes, of which the shards' filters {filters:,}")
+    for protocol, (total, head, shards, postings) in sizes.items():
+        lines.append(f"index over {protocol}: {total:,} bytes in all, {shards} shards of text, {postings} postings "
+                     f"files; the head, loaded with the page: {head:,} bytes")
     lines.append(f"{queries} queries. ms from the keystroke: median / 90th percentile / max")
     lines.append(f"{'site':<5} {'cache':<5} {'first results':>22} {'complete results':>22} {'2 answers':>9} "
                  f"{'right pages':>11} {'right order':>11} {'loaded per query: median / max bytes':>38}")
@@ -341,7 +342,9 @@ def main(argv: list[str]) -> int:
         print(f"built the {'synthetic' if args.full else 'seed'}'s sites in {time.perf_counter() - started:.0f} s",
               flush=True)
         if not args.full:
+            started = time.process_time()
             write_index(sites[0], hosted)
+            print(f"wrote the hosted site's index in {time.process_time() - started:.1f} CPU s", flush=True)
             write_index(sites[1], offline)
         sizes = {site.protocol: index_bytes(site) for site in sites}
         expected = brute_force(hosted["docs"], queries)

@@ -315,3 +315,17 @@ def test_a_postings_file_that_cannot_be_loaded_gives_no_answer_and_is_tried_agai
       return [answers, error, loads.filter(path => path === failing).length]
     }""", failing)
     assert answers == [] and error == "cannot load " + failing and tries == 2
+
+
+def test_the_complete_answer_comes_before_the_texts_of_its_first_results(split_page, seed_split):
+    _, head, files = seed_split
+    held = [path for path in files if "shards" in path]
+    split_page.evaluate("held => { fresh(held); window.early = []; window.pending = split.query('发展', r => early.push(r)) }",
+                        held)
+    split_page.wait_for_timeout(300)
+    first = split_page.evaluate("() => early")
+    split_page.evaluate("() => release()")
+    answers, whole = split_page.evaluate("async () => { await pending; return [early, whole.search('发展')] }")
+    assert len(first) == 1 and len(answers) == 2 and answers[-1]["items"][:SNIPPETS] == whole["items"][:SNIPPETS]
+    pages = [[group[-1]["location"] for group in answer["items"]] for answer in (first[0], whole)]
+    assert pages[0] == pages[1] and all(group[0]["text"] == "" for group in first[0]["items"])

@@ -376,10 +376,11 @@
 
   /**
    * A split index (split_index in search_index.py): a query loads the postings files of its characters or pairs of
-   * characters, which say exactly where each term occurs, ranks every doc that holds all terms as Engine does, and
-   * loads the shards of its first SNIPPETS results to show their snippets; the others show their titles. A file
-   * that cannot be loaded rejects the query's promise, after an answer if only a shard failed (its results show
-   * their titles), and is tried again by the next query.
+   * characters, which say exactly where each term occurs, and ranks every doc that holds all terms as Engine does:
+   * that is the complete answer, given at once. Its first SNIPPETS results then get their snippets, in a second
+   * answer once their shards are loaded; the others show their titles. A file that cannot be loaded rejects the
+   * query's promise, after the answers if only a shard failed (its results keep their titles), and is tried again
+   * by the next query.
    */
   class SplitIndex {
     constructor({ entries, collections, text, shards, postings }, load) {
@@ -412,15 +413,20 @@
             counted.push({ doc: this.entries[order], counts: found.map(counts => counts.get(order)) })
         const holding = found.map(counts => [...counts.keys()].filter(order => this.entries[order].hasText).length)
         const matches = this.engine.ranked(terms, holding, counted)
-        const shown = matches.filter(match => match.doc.hasText).slice(0, SNIPPETS)
-        return Promise.allSettled([...new Set(shown.map(match => this.shardOf(match.doc.order)))].map(shard =>
-          this.file(shard).then(docs => docs.forEach((doc, i) => {
-            if (!this.documents.has(shard.start + i))
-              this.documents.set(shard.start + i, new Document(doc, shard.start + i))
-          })))).then(settled => {
-          if (number === this.latest)   /* a shard that failed: its results show their titles */
+        const respond = () => {
+          if (number === this.latest)
             answer({ items: matches.map(({ doc, score }, i) => this.engine.group(
               { doc: i < SNIPPETS && this.documents.get(doc.order) || doc, score }, terms)) })
+        }
+        const shards = new Set(matches.slice(0, SNIPPETS).filter(match => !this.documents.has(match.doc.order))
+          .filter(match => match.doc.hasText).map(match => this.shardOf(match.doc.order)))
+        if (shards.size)   /* the complete answer at once, titles only where the text is not loaded yet */
+          respond()
+        return Promise.allSettled([...shards].map(shard => this.file(shard).then(docs => docs.forEach((doc, i) => {
+          if (!this.documents.has(shard.start + i))
+            this.documents.set(shard.start + i, new Document(doc, shard.start + i))
+        })))).then(settled => {
+          respond()   /* with every snippet; a shard that failed leaves its results with their titles */
           const failed = settled.find(outcome => outcome.status === "rejected")
           if (failed)
             throw failed.reason
