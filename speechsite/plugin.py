@@ -30,7 +30,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils import CountHandler, write_file
 
-from .atomic import unfreeze_cache
+from .atomic import remove_unused, unfreeze_cache
 from .compilation_cache import FOLDER as COMPILATIONS_CACHE, prepared_compilations
 from .downloads.site_files import (compilation_downloads, download_plan, missing_downloads, place_downloads,
                                    speech_download)
@@ -45,7 +45,7 @@ from .pipeline import decision_report
 from .precompress import FOLDER as COMPRESSED_CACHE, precompress
 from .render_cache import FOLDER as RENDER_CACHE, RenderCache, RenderedPage, ReusablePage, site_fingerprint
 from .reproducible import gzip_sitemap, source_date, source_date_epoch
-from .search_index import index_file_items, search_index
+from .search_index import POSTINGS_SUFFIX, index_file_items, is_split, postings_segments, search_index
 from .site_url import checked_site_url
 from .template_cache import COMPILED_TEMPLATES, FOLDER as TEMPLATE_CACHE_FOLDER
 from .theme import tune_theme
@@ -54,6 +54,8 @@ from .write import PageWriter, page_url, speech_path
 log = logging.getLogger("mkdocs.plugins.speechsite")
 DOWNLOADS_CACHE = Path(".cache", "speechsite", "downloads")
 """Relative to the project folder: the Word and EPUB files, by content (see downloads/site_files.py)."""
+POSTINGS_CACHE = Path(".cache", "speechsite", "postings")
+"""Relative to the project folder: a large search index's postings, by the docs' texts (see search_index.py)."""
 NAV_SECTION_SIZE = 100
 """Speeches per navigation section: every page carries the navigation, so a long flat list would grow the site
 with the square of the number of speeches."""
@@ -104,6 +106,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         """Holds the staging folder the site is built in, from on_config until the build ends either way."""
         self.downloads_child = ExitStack()
         """Holds the child process making the missing downloads, from on_files until on_post_build."""
+        self.postings_child = ExitStack()
+        """Holds the child process making a large search index's postings, likewise."""
         self.download_plans: list = []
         """Each compilation's downloads (downloads/site_files.py), planned once per build in on_files."""
         self.writer: PageWriter | None = None
@@ -222,8 +226,23 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         self.compilation_files = [files.src_uris[src_uri] for src_uri in self.compilation_of]
         if self.config.search:
             self.search_index = search_index(self.compilations, lambda uri: files.src_uris[uri].url)
+        self._start_postings()
         self._start_downloads()
         return files
+
+    def _start_postings(self) -> None:
+        """Make a large search index's postings in a child process while this one renders (seconds for a hundred
+        compilations: serve would show an edit that much later); _finish_site waits for them and reads them from the
+        cache. Of the two builds of `python build.py`, one makes them and the other waits (Postings)."""
+        self.postings_child = ExitStack()
+        if self.search_index is not None and is_split(self.search_index):
+            segments = postings_segments(self.search_index["docs"], self.project_dir / POSTINGS_CACHE)
+            entries = {postings.entry.name for postings in segments}
+            remove_unused(self.project_dir / POSTINGS_CACHE, f"*{POSTINGS_SUFFIX}", entries)
+            remove_unused(self.project_dir / POSTINGS_CACHE, "*.lock", {Path(name).with_suffix(".lock").name
+                                                                         for name in entries})
+            self.postings_child.enter_context(alongside(lambda: [postings.make_cached() for postings in segments],
+                                                        _child_error))
 
     def _start_downloads(self) -> None:
         """Make the Word and EPUB files the cache lacks in a child process while this one renders (an edited
@@ -388,6 +407,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         site_dir = Path(config.site_dir)
         try:
             self.downloads_child.close()
+            self.postings_child.close()
         except ChildFailed as error:
             raise PluginError(str(error)) from None
         for plan in self.download_plans:
@@ -401,7 +421,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         if self.search_index is not None:
             # The hosted site is served over http, where only the JSON is read; the offline one also has the
             # scripts that file:// needs, and keeps the JSON for when it is put on a server after all.
-            for path, content in index_file_items(self.search_index, scripts=self.config.offline):
+            for path, content in index_file_items(self.search_index, scripts=self.config.offline,
+                                                  cache_dir=self.project_dir / POSTINGS_CACHE):
                 write_file(content.encode("utf-8"), str(Path(config.site_dir) / path))  # one at a time: 300 MB at 19k
         if not (self.config.offline or self.serving):
             precompress(site_dir, self.project_dir / COMPRESSED_CACHE)  # last: every text file is written
@@ -425,6 +446,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
 
     def on_build_error(self, error):
         self.downloads_child.__exit__(type(error), error, error.__traceback__)  # stopped: it would write on
+        self.postings_child.__exit__(type(error), error, error.__traceback__)
         self.staging.close()  # the staged site goes; the previous one was never touched
 
     def on_serve(self, server, config, builder):

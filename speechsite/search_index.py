@@ -9,25 +9,35 @@ characters itself, so texts stay as shown.
 An index larger than ``SHARD_BYTES`` is split, so that no page loads it whole and no query loads all of it. That
 file then holds only a head: each doc's title, address and length (what the ranking and a result's title need). Where
 the terms are is in the postings (see Postings): for every character, the docs that hold it and how often; for every
-pair of neighbouring characters, every place it occurs. A query loads the few postings files that hold its characters
-or pairs, finds from them exactly which docs hold each term and how often, ranks them, and loads the text of the
-first few results only, for their snippets: the docs are in shards of about ``TEXT_SHARD_BYTES``, in TOC order. Over
-http the worker fetches each file as JSON (``search/postings/N.json``, ``search/shards/N.json``); from file:// the page
-adds a <script> tag for the same data as a script (``.js``), which files it in the global ``__speechsiteShards`` under
-the script's own path.
+pair of neighbouring characters, every place it occurs, in a few segments of the docs (postings_segments). A query
+loads, in each segment, the postings file that holds each of its characters or pairs, finds from them exactly which docs hold each term and how often, ranks them, and loads the text of the
+first few results only, for their snippets: the docs are in shards of about ``TEXT_SHARD_BYTES``, in TOC order. On the
+hosted site the worker fetches each file as JSON (``search/postings/S-N.json``, ``search/shards/N.json``). The offline
+site has them as scripts (``.js``) instead, which file their data in the global ``__speechsiteShards`` under the
+script's own path: from file:// the page adds a <script> tag for each, and over http (the offline site put on a
+server after all) the worker imports them.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import itertools
 import json
 import math
+import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 from .model import Compilation
 from .write import speech_path
@@ -40,9 +50,9 @@ SHARD_JSON = "search/shards/{}.json"
 """Shard N of a split index (docs with their text), fetched by the search worker on the hosted site."""
 SHARD_SCRIPT = "search/shards/{}.js"
 """The same as a script, loaded with a <script> tag from file://."""
-POSTINGS_JSON = "search/postings/{}.json"
-"""Postings file N of a split index (see Postings), fetched by the search worker."""
-POSTINGS_SCRIPT = "search/postings/{}.js"
+POSTINGS_JSON = "search/postings/{}-{}.json"
+"""Postings file N of segment S of a split index (see postings_segments), fetched by the search worker."""
+POSTINGS_SCRIPT = "search/postings/{}-{}.js"
 """The same as a script, for file://."""
 SHARDS_GLOBAL = "(self.__speechsiteShards = self.__speechsiteShards || {})"
 """Where a shard's script files its data, under the script's own path (search-setup.js takes it from there)."""
@@ -63,6 +73,16 @@ BATCH_ENTRIES = 2_000_000
 group is sorted in memory on its own (see Postings)."""
 GROUP_ENTRIES = 4_000_000
 """Character pairs per group: about 70 MB of arrays to sort at once, so an archive's 90 M take 23 groups."""
+SEGMENT_CHARACTERS = 2_000_000
+"""The text of a segment of the postings, at least (see postings_segments): an edit makes its segment's postings again,
+about a second for this many characters."""
+SEGMENTS = 16
+"""Segments at most, about: a query loads a file of each segment for each pair it looks up, so segments grow with
+the archive (by doubling, so that their bounds rarely move) to keep their number at this."""
+POSTINGS_FORMAT = 2
+"""Changes with the postings' format, so that a cache entry of an earlier one is not read."""
+POSTINGS_SUFFIX = ".postings"
+"""A cache entry of the postings (see Postings)."""
 PAIR_SEED, CHARACTER_SEED = 3, 4
 """The seeds of _hash that choose a pair's or a character's postings file (search-engine.js uses the same)."""
 
@@ -77,7 +97,8 @@ holds, so no term matches across two of them."""
 # What JavaScript's \s matches (white space and line terminators), and the format characters: the engine drops these.
 _IGNORED = re.compile(f"[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
                       f"{FORMAT_CHARACTERS}]+")
-_FULL_WIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
+_BEYOND_FFFF = re.compile("[\U00010000-\U0010ffff]")
 
 
 def search_index(compilations: list[Compilation], url_of: Callable[[str], str]) -> dict:
@@ -105,49 +126,94 @@ def search_index(compilations: list[Compilation], url_of: Callable[[str], str]) 
 
 
 def index_files(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool = True,
-                text_shard_bytes: int = TEXT_SHARD_BYTES) -> dict[str, str]:
+                text_shard_bytes: int = TEXT_SHARD_BYTES, cache_dir: Path | None = None,
+                segment_characters: int = SEGMENT_CHARACTERS) -> dict[str, str]:
     """{site-relative path: content} of the index files: the JSON, and with ``scripts`` the same as a script for
-    file://; for an index larger than ``shard_bytes``, the head in those files, and each shard and postings file
-    likewise."""
-    return dict(index_file_items(index, shard_bytes, scripts, text_shard_bytes))
+    file://; for an index larger than ``shard_bytes``, the head in those files, and each shard and postings file as
+    JSON, or with ``scripts`` as a script only. With a cache_dir, the postings come from there when they were made for the same texts (Postings)."""
+    return dict(index_file_items(index, shard_bytes, scripts, text_shard_bytes, cache_dir, segment_characters))
 
 
 def index_file_items(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool = True,
-                     text_shard_bytes: int = TEXT_SHARD_BYTES) -> Iterator[tuple[str, str]]:
+                     text_shard_bytes: int = TEXT_SHARD_BYTES, cache_dir: Path | None = None,
+                     segment_characters: int = SEGMENT_CHARACTERS) -> Iterator[tuple[str, str]]:
     """The files of index_files one at a time, the head last: the JSON of an archive's index, 300 MB at 19,000
     speeches, is never held whole."""
-    size = len(_json({**index, "docs": []}).encode()) - 1  # the index's JSON bytes so far, each doc with a comma
-    for doc in index["docs"]:
-        size += len(_json(doc).encode()) + 1
-        if size > shard_bytes:
-            break
-    else:  # small enough to be one file
+    if not is_split(index, shard_bytes):
         yield from _as_files(INDEX_JSON, INDEX_SCRIPT, _json(index), scripts, script_global="var __index")
         return
     docs = index["docs"]
     shards, start = [], 0
     for number, (run, encoded) in enumerate(_runs(docs, text_shard_bytes)):
-        shards.append({"start": start, "count": len(run), "data": SHARD_JSON.format(number),
-                       "script": SHARD_SCRIPT.format(number)})
+        shards.append({"start": start, "count": len(run),
+                       **_where(SHARD_JSON.format(number), SHARD_SCRIPT.format(number), scripts)})
         start += len(run)
-        yield from _as_files(shards[-1]["data"], shards[-1]["script"], f"[{','.join(encoded)}]", scripts)
-    postings = Postings(docs)
-    for number, data in postings.files():
-        yield from _as_files(POSTINGS_JSON.format(number), POSTINGS_SCRIPT.format(number), data, scripts)
-    yield from _as_files(INDEX_JSON, INDEX_SCRIPT, _json(_head(index, shards, postings)), scripts,
-                         script_global="var __index")
+        yield _the_file(shards[-1], f"[{','.join(encoded)}]")
+    segments = postings_segments(docs, cache_dir, segment_characters)
+    for segment, postings in enumerate(segments):
+        for number, data in postings.files():
+            yield _the_file(_where(POSTINGS_JSON.format(segment, number), POSTINGS_SCRIPT.format(segment, number),
+                                   scripts), data)
+    head = _head(index, shards, segments, _where(POSTINGS_JSON, POSTINGS_SCRIPT, scripts))
+    yield from _as_files(INDEX_JSON, INDEX_SCRIPT, _json(head), scripts, script_global="var __index")
+
+
+def _where(data_path: str, script_path: str, scripts: bool) -> dict[str, str]:
+    """Where a shard or postings file is, as the head says: as JSON on the hosted site; only as a script on the
+    offline one (file:// can load nothing else; over http the worker loads the script too), which halves its files."""
+    return {"script": script_path} if scripts else {"data": data_path}
+
+
+def _the_file(where: dict[str, str], data: str) -> tuple[str, str]:
+    """(path, content) of a shard or postings file whose place is ``where`` (see _where)."""
+    if "data" in where:
+        return where["data"], data
+    return where["script"], f"{SHARDS_GLOBAL}[{_json(where['script'])}] = {data};\n"
+
+
+def postings_segments(docs: list[dict], cache_dir: Path | None = None,
+                      segment_characters: int = SEGMENT_CHARACTERS) -> list[Postings]:
+    """The postings of the docs in segments: runs of docs of about ``segment_characters`` of text or more (doubled
+    until there are at most about SEGMENTS), cut where a compilation begins, or inside a compilation twice as long.
+    Each segment's postings count positions and docs from its own first doc, so an edit changes the files of its own
+    segment and, nearly always, no other; the others come from the cache."""
+    sizes = [len(doc["title"]) + sum(len(text) for _, text, _ in doc.get("paragraphs", ())) for doc in docs]
+    while sum(sizes) > SEGMENTS * segment_characters:
+        segment_characters *= 2
+    segments: list[list[dict]] = [[]]
+    size = 0
+    for doc, doc_size in zip(docs, sizes):
+        run = segments[-1]
+        if run and size >= segment_characters and (doc.get("collection") != run[-1].get("collection")
+                                                   or "collection" not in doc or size >= 2 * segment_characters):
+            segments.append([])
+            size = 0
+        segments[-1].append(doc)
+        size += doc_size
+    return [Postings(run, cache_dir) for run in segments]
+
+
+def is_split(index: dict, shard_bytes: int = SHARD_BYTES) -> bool:
+    """Whether the index's JSON is larger than shard_bytes (counted only as far as needed)."""
+    size = len(_json({**index, "docs": []}).encode()) - 1  # the index's JSON bytes so far, each doc with a comma
+    for doc in index["docs"]:
+        size += len(_json(doc).encode()) + 1
+        if size > shard_bytes:
+            return True
+    return False
 
 
 def _as_files(data_path: str, script_path: str, data: str, scripts: bool,
-              script_global: str | None = None) -> Iterator[tuple[str, str]]:
-    """A file as JSON and, with ``scripts``, as a script that sets ``script_global`` to it or, by default, files it
-    under its own path in SHARDS_GLOBAL."""
+              script_global: str) -> Iterator[tuple[str, str]]:
+    """The index or its head as JSON (which Material's bundle fetches over http) and, with ``scripts``, as a script
+    that sets ``script_global`` to it (which it loads from file://)."""
     yield data_path, data
     if scripts:
-        yield script_path, f"{script_global or f'{SHARDS_GLOBAL}[{_json(script_path)}]'} = {data};\n"
+        yield script_path, f"{script_global} = {data};\n"
 
 
-def split_index(index: dict, text_shard_bytes: int = TEXT_SHARD_BYTES) -> tuple[dict, list[list[dict]]]:
+def split_index(index: dict, text_shard_bytes: int = TEXT_SHARD_BYTES,
+                segment_characters: int = SEGMENT_CHARACTERS) -> tuple[dict, list[list[dict]]]:
     """The head of a split index and its shards' docs, as index_file_items writes them (whatever the index's size).
 
     Material hands the engine only ``config`` and ``docs`` of the index file, so the head is in ``docs``, an object
@@ -155,10 +221,12 @@ def split_index(index: dict, text_shard_bytes: int = TEXT_SHARD_BYTES) -> tuple[
     ``collections``, or None on a site of one compilation), the length of its text as the engine matches it (its
     haystack) and whether it is a speech with text (1) or a TOC entry without (0); ``text`` the number of docs with
     text and the sum of their lengths, which the ranking weighs a speech's length against; ``shards`` where each
-    shard's docs start in TOC order, how many there are and where its files are; ``postings`` how many postings files
-    there are and where (see Postings).
+    shard's docs start in TOC order, how many there are and where its files are; ``postings`` the segments of the
+    postings (where each one's docs start in TOC order, and its number of files) and where their files are (see
+    postings_segments and Postings).
     """
-    files = index_files(index, 0, scripts=False, text_shard_bytes=text_shard_bytes)
+    files = index_files(index, 0, scripts=False, text_shard_bytes=text_shard_bytes,
+                        segment_characters=segment_characters)
     head = json.loads(files[INDEX_JSON])
     return head, [json.loads(files[shard["data"]]) for shard in head["docs"]["shards"]]
 
@@ -184,27 +252,40 @@ def _runs(docs: Iterable[dict], shard_bytes: int) -> Iterator[tuple[list[dict], 
         yield run, encoded
 
 
-def _head(index: dict, shards: list[dict], postings: Postings) -> dict:
+def _head(index: dict, shards: list[dict], segments: list[Postings], postings_files: dict[str, str]) -> dict:
     """The head of a split index (see split_index)."""
     collections: dict[str, int] = {}
     entries = []
-    for doc, length in zip(index["docs"], postings.lengths):
+    lengths = [length for postings in segments for length in postings.lengths]
+    for doc, length in zip(index["docs"], lengths):
         collection = collections.setdefault(doc["collection"], len(collections)) if "collection" in doc else None
         entries.append([doc["title"], doc["location"], collection, length, int("paragraphs" in doc)])
-    with_text = [length for doc, length in zip(index["docs"], postings.lengths) if "paragraphs" in doc]
+    with_text = [length for doc, length in zip(index["docs"], lengths) if "paragraphs" in doc]
+    segments_entry, start = [], 0
+    for postings in segments:
+        segments_entry.append({"start": start, "files": postings.file_count})
+        start += len(postings.docs)
     return {"config": index["config"],
             "docs": {"text": {"count": len(with_text), "length": sum(with_text)}, "entries": entries,
                      "collections": list(collections), "shards": shards,
-                     "postings": {"files": postings.file_count, "data": POSTINGS_JSON, "script": POSTINGS_SCRIPT}}}
+                     "postings": {"segments": segments_entry, **postings_files}}}
 
 
 def fold(text: str) -> str:
     """Text as the engine matches it (``fold`` in search-engine.js): white space and format characters dropped,
     full-width forms to ASCII, lower case where that stays one character, in UTF-16 code units as JavaScript strings
     are (a character beyond U+FFFF becomes its two surrogates, which the engine leaves as they are)."""
-    text = _IGNORED.sub("", text).translate(_FULL_WIDTH_TO_ASCII)
+    return _fold_kept(_IGNORED.sub("", text))
+
+
+def _fold_kept(text: str) -> str:
+    """fold() of text with nothing left to drop but FIELD_SEPARATOR, which stays as it is."""
+    if _FULL_WIDTH.search(text):  # a CJK text has a full-width comma every few characters: numpy maps them at once
+        units = numpy.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype="<u2").copy()
+        units[(units >= 0xFF01) & (units <= 0xFF5E)] -= 0xFEE0
+        text = units.tobytes().decode("utf-16-le", "surrogatepass")
     lowered = text.lower()
-    if len(lowered) == len(text) and "\u03a3" not in text and max(text, default="\0") <= "\uffff":
+    if len(lowered) == len(text) and "\u03a3" not in text and not _BEYOND_FFFF.search(text):
         return lowered  # one character each, and no final sigma: lower() of the whole is lower() of each character
     units = []
     for char in text:
@@ -220,21 +301,22 @@ def fold(text: str) -> str:
 def haystack(doc: dict) -> str:
     """What the engine searches in a doc: its title and each paragraph folded, FIELD_SEPARATOR between them."""
     fields = [doc["title"], *(text for _, text, _ in doc.get("paragraphs", []))]
-    return FIELD_SEPARATOR.join(map(fold, fields))
+    return _fold_kept(FIELD_SEPARATOR.join(_IGNORED.sub("", field) for field in fields))  # folded at once: quicker
 
 
 class Postings:
     """Where every character and every pair of neighbouring characters occurs in the docs' haystacks, spread over
     ``file_count`` JSON files by a hash (a query loads only the files of what it looks up).
 
-    Positions are counted in one run of all the haystacks in TOC order, each followed by one position for the line
-    feed that separates it from the next doc (the head's lengths give where each doc starts). Characters are UTF-16
+    Positions are counted in one run of the haystacks of its docs (a segment's) in TOC order, each followed by one
+    position for the line feed that separates it from the next doc (the head's lengths give where each doc starts);
+    docs by their place among its docs. Characters are UTF-16
     code units, as JavaScript strings hold text; which file holds a pair or a character is _hash of its number (a
     pair's: the first plus the second times 65536) modulo ``file_count``. Each file is ``{"p": {pair: positions},
     "c": {character: docs}}``, keyed by the pair or character itself (half a character beyond U+FFFF escaped), both
     base64 (unpadded) of unsigned LEB128 numbers: a pair's positions
     in order, the first as it is and each next as the distance from the one before; a character's docs as pairs of
-    numbers, the doc's place in TOC order (the first as it is, then the distance from the one before) and how often
+    numbers, the doc's place among its docs (the first as it is, then the distance from the one before) and how often
     the character occurs in it. Pairs with the line feed between fields, which no term holds, are left out.
 
     A term of two or more characters occurs at position s exactly when its pairs at offsets 0, 2, 4, … and its last
@@ -243,21 +325,71 @@ class Postings:
 
     Made in two steps whose memory does not grow with the archive: the pairs of a batch of docs go to the temporary
     file of their files' group (the file's number modulo the number of groups), then each group is sorted on its
-    own and its files written.
+    own and its files written. They take a few seconds for a hundred compilations, so with a cache_dir they are
+    kept there, by the digest of the docs' texts: a build whose texts did not change reads them, and the two builds
+    of `python build.py` make them once (the first to start holds a lock on the entry; the other waits and reads).
     """
 
-    def __init__(self, docs: list[dict]):
+    def __init__(self, docs: list[dict], cache_dir: Path | None = None):
         estimate = sum(len(doc["title"]) + sum(len(text) for _, text, _ in doc.get("paragraphs", ())) for doc in docs)
         self.file_count = max(1, math.ceil(estimate * POSTINGS_BYTES_PER_CHARACTER / POSTINGS_FILE_BYTES))
         self.groups = min(self.file_count, max(1, math.ceil(estimate / GROUP_ENTRIES)))
         self.docs = docs
         self.lengths: list[int] = []
         """Each doc's haystack length, once files() has begun."""
+        self.entry = cache_dir / f"{self._digest()}{POSTINGS_SUFFIX}" if cache_dir is not None else None
+
+    def _digest(self) -> str:
+        digest = hashlib.sha256(_json([POSTINGS_FORMAT, POSTINGS_FILE_BYTES, POSTINGS_BYTES_PER_CHARACTER,
+                                       FORMAT_CHARACTERS]).encode())
+        for doc in self.docs:
+            for text in (doc["title"], *(text for _, text, _ in doc.get("paragraphs", ()))):
+                digest.update(b"\0" + text.encode("utf-8", "surrogatepass"))
+            digest.update(b"\1")
+        return digest.hexdigest()[:40]
 
     def files(self) -> Iterator[tuple[int, str]]:
-        """(number, JSON) of every postings file, each file once, empty ones too."""
+        """(number, JSON) of every postings file, each file once, empty ones too: from the cache entry if there is
+        one, else made (and kept in the cache)."""
+        if self.entry is None:
+            yield from self._made()
+            return
+        with _locked(self.entry):
+            if not self.entry.exists():
+                self._keep()
+            with self.entry.open(encoding="utf-8", newline="\n") as lines:
+                self.lengths = json.loads(next(lines))
+                for line in lines:
+                    number, data = line.removesuffix("\n").split(" ", 1)
+                    yield int(number), data
+            os.utime(self.entry)  # used (see atomic.remove_unused)
+
+    def make_cached(self) -> None:
+        """Make the cache entry unless it is there (or being made: then wait for it)."""
+        with _locked(self.entry):
+            if not self.entry.exists():
+                self._keep()
+
+    def _keep(self) -> None:
+        """Make the files into the cache entry: the docs' lengths on the first line, then each file's number and
+        JSON on a line (JSON has no line feed inside), written whole or not at all."""
+        handle, temporary = tempfile.mkstemp(dir=self.entry.parent, prefix=".partial-")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+                made = self._made()
+                first = next(made, None)  # lengths are known once the first file is made
+                out.write(_json(self.lengths) + "\n")
+                for number, data in itertools.chain([first] if first else [], made):
+                    out.write(f"{number} {data}\n")
+            os.replace(temporary, self.entry)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    def _made(self) -> Iterator[tuple[int, str]]:
         with tempfile.TemporaryDirectory(prefix="speechsite-postings-") as folder:
-            spill = [_GroupFile(Path(folder, str(group))) for group in range(self.groups)]
+            spill = [_GroupFile(Path(folder, str(group))) for group in range(self.groups)] if self.groups > 1 \
+                else [_GroupInMemory()]  # the text of a few thousand speeches: no need for files
             self._spill(spill)
             for group, groupfile in enumerate(spill):
                 pairs, characters = groupfile.read()
@@ -292,6 +424,9 @@ class Postings:
         if not batch:
             return
         keys, positions, characters, docs, counts = (numpy.concatenate(column) for column in zip(*batch))
+        if len(spill) == 1:
+            spill[0].append((keys, positions), (characters, docs, counts))
+            return
         pair_groups = _hash(keys, PAIR_SEED) % numpy.uint64(self.file_count) % numpy.uint64(self.groups)
         character_groups = (_hash(characters, CHARACTER_SEED) % numpy.uint64(self.file_count)
                             % numpy.uint64(self.groups))
@@ -301,8 +436,12 @@ class Postings:
 
     def _encoded_pairs(self, keys: numpy.ndarray, positions: numpy.ndarray) -> Iterator[tuple[int, int, str]]:
         """(file number, key, base64) of each pair: its positions in order, as distances (see the class)."""
-        order = numpy.argsort(keys, kind="stable")  # positions stay in order within a key
-        keys, positions = keys[order], positions[order]
+        if len(positions) and positions.max() >= 1 << 32:
+            order = numpy.argsort(keys, kind="stable")  # positions stay in order within a key
+            keys, positions = keys[order], positions[order]
+        else:  # a pair and its position in one number: sorted twice as fast as argsort
+            both = numpy.sort(keys << numpy.uint64(32) | positions)
+            keys, positions = both >> numpy.uint64(32), both & numpy.uint64(0xFFFFFFFF)
         first = _run_starts(keys)
         return self._encoded(keys, first, _distances(positions, first), PAIR_SEED)
 
@@ -348,6 +487,32 @@ class _GroupFile:
 
     def read(self) -> tuple[tuple[numpy.ndarray, ...], tuple[numpy.ndarray, ...]]:
         columns = [numpy.fromfile(path, dtype=numpy.uint64) for path in self.paths]
+        return tuple(columns[:2]), tuple(columns[2:])
+
+
+@contextmanager
+def _locked(entry: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside a cache entry (where fcntl exists: elsewhere each process makes its own)."""
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    with open(entry.with_suffix(".lock"), "a") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+class _GroupInMemory:
+    """The one group of an index small enough to sort at once: _GroupFile's columns, kept in memory."""
+
+    def __init__(self):
+        self.columns: list[list[numpy.ndarray]] = [[] for _ in range(5)]
+
+    def append(self, pairs: tuple[numpy.ndarray, ...], characters: tuple[numpy.ndarray, ...]) -> None:
+        for kept, column in zip(self.columns, (*pairs, *characters)):
+            kept.append(column)
+
+    def read(self) -> tuple[tuple[numpy.ndarray, ...], tuple[numpy.ndarray, ...]]:
+        columns = [numpy.concatenate(kept) if kept else numpy.zeros(0, numpy.uint64) for kept in self.columns]
+        self.columns = []
         return tuple(columns[:2]), tuple(columns[2:])
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from speechsite.model import Compilation, Paragraph, Speech, TocEntry
 from speechsite.search_index import (CHARACTER_SEED, HIGHLIGHT_SEPARATOR, INDEX_JSON, INDEX_SCRIPT, PAIR_SEED,
+                                     POSTINGS_SUFFIX,
                                      SHARD_BYTES, SHARDS_GLOBAL, _hash, fold, haystack, index_files, search_index,
                                      split_index)
 
@@ -142,22 +143,25 @@ def test_a_large_index_is_split_into_runs_of_docs_that_hold_every_doc_once(seed_
         assert len(json.dumps(shard, ensure_ascii=False).encode()) <= SMALL_SHARDS or len(shard) == 1
 
 
-def test_the_files_of_a_split_index_are_its_head_shards_and_postings_as_json_and_as_scripts(seed_index):
-    files = index_files(seed_index, SMALL_SHARDS, text_shard_bytes=SMALL_SHARDS)
-    head, shards = split_index(seed_index, SMALL_SHARDS)
-    assert json.loads(files[INDEX_JSON]) == head
-    assert head["config"] == seed_index["config"]  # Material's highlighter reads it
-    assert files[INDEX_SCRIPT] == f"var __index = {files[INDEX_JSON]};\n"
-    postings = head["docs"]["postings"]
-    assert len(files) == 2 + 2 * len(shards) + 2 * postings["files"]
-    for entry, docs in zip(head["docs"]["shards"], shards):
-        assert json.loads(files[entry["data"]]) == docs
-        assert files[entry["script"]] == f'{SHARDS_GLOBAL}["{entry["script"]}"] = {files[entry["data"]]};\n'
-    for number in map(str, range(postings["files"])):
-        data, script = postings["data"].replace("{}", number), postings["script"].replace("{}", number)
-        assert files[script] == f'{SHARDS_GLOBAL}["{script}"] = {files[data]};\n'
+def test_a_split_index_is_its_head_shards_and_postings_as_json_or_for_file_urls_as_scripts(seed_index):
     hosted = index_files(seed_index, SMALL_SHARDS, scripts=False, text_shard_bytes=SMALL_SHARDS)
-    assert hosted == {path: content for path, content in files.items() if path.endswith(".json")}
+    head, shards = split_index(seed_index, SMALL_SHARDS)
+    assert json.loads(hosted[INDEX_JSON]) == head
+    assert head["config"] == seed_index["config"]  # Material's highlighter reads it
+    postings = head["docs"]["postings"]
+    files = sum(segment["files"] for segment in postings["segments"])
+    assert len(hosted) == 1 + len(shards) + files and all(path.endswith(".json") for path in hosted)
+    for entry, docs in zip(head["docs"]["shards"], shards):
+        assert json.loads(hosted[entry["data"]]) == docs
+    offline = index_files(seed_index, SMALL_SHARDS, text_shard_bytes=SMALL_SHARDS)
+    offline_head = json.loads(offline[INDEX_JSON])
+    assert offline[INDEX_SCRIPT] == f"var __index = {offline[INDEX_JSON]};\n"
+    assert len(offline) == 2 + len(shards) + files  # the head as both, the rest as scripts only
+    for entry, hosted_entry in zip(offline_head["docs"]["shards"], head["docs"]["shards"]):
+        assert set(entry) == {"start", "count", "script"}
+        assert offline[entry["script"]] == f'{SHARDS_GLOBAL}["{entry["script"]}"] = {hosted[hosted_entry["data"]]};\n'
+    script = offline_head["docs"]["postings"]["script"].format(0, 0)
+    assert offline[script] == f'{SHARDS_GLOBAL}["{script}"] = {hosted[postings["data"].format(0, 0)]};\n'
 
 
 def test_the_head_holds_each_docs_title_address_and_length_and_little_else(seed_index):
@@ -189,28 +193,33 @@ def _code_units(text: str) -> str:
 
 
 def _read_postings(files: dict[str, str], head: dict) -> tuple[dict, dict]:
-    """{pair: [positions]} and {character: {doc: count}} as the files say, checking each is in the file its hash
-    names."""
-    postings = head["docs"]["postings"]
-    pairs, characters = {}, {}
-    for number in range(postings["files"]):
-        content = json.loads(files[postings["data"].replace("{}", str(number))])
-        for pair, data in content["p"].items():
-            pair = _code_units(pair)  # Python's JSON joins two escaped halves into one character; JavaScript's not
-            assert _hash(ord(pair[0]) + 65536 * ord(pair[1]), PAIR_SEED) % postings["files"] == number
-            pairs[pair] = [sum(_numbers(data)[:i + 1]) for i in range(len(_numbers(data)))]
-        for character, data in content["c"].items():
-            assert _hash(ord(character), CHARACTER_SEED) % postings["files"] == number
-            numbers = _numbers(data)
-            characters[character] = dict(zip(
-                [sum(numbers[0:i + 1:2]) for i in range(0, len(numbers), 2)], numbers[1::2]))
+    """{pair: [positions]} and {character: {doc: count}} over all docs, as the files of every segment say (positions
+    in the run of all haystacks, docs by their place in TOC order), checking each is in the file its hash names."""
+    postings, lengths = head["docs"]["postings"], [entry[3] for entry in head["docs"]["entries"]]
+    pairs, characters = collections.defaultdict(list), collections.defaultdict(dict)
+    for segment, entry in enumerate(postings["segments"]):
+        base = sum(length + 1 for length in lengths[:entry["start"]])
+        for number in range(entry["files"]):
+            content = json.loads(files[postings["data"].format(segment, number)])
+            for pair, data in content["p"].items():
+                pair = _code_units(pair)  # Python's JSON joins two escaped halves into one character; JavaScript's not
+                assert _hash(ord(pair[0]) + 65536 * ord(pair[1]), PAIR_SEED) % entry["files"] == number
+                numbers = _numbers(data)
+                pairs[pair] += [base + sum(numbers[:i + 1]) for i in range(len(numbers))]
+            for character, data in content["c"].items():
+                assert _hash(ord(character), CHARACTER_SEED) % entry["files"] == number
+                numbers = _numbers(data)
+                characters[character].update(zip(
+                    [entry["start"] + sum(numbers[0:i + 1:2]) for i in range(0, len(numbers), 2)], numbers[1::2]))
     return pairs, characters
 
 
-def test_the_postings_say_where_every_pair_and_every_character_occurs(seed_index):
+@pytest.mark.parametrize("segment_characters", [2_000_000, 30_000])
+def test_the_postings_say_where_every_pair_and_every_character_occurs(seed_index, segment_characters):
     """Positions in the run of all haystacks, each followed by a line feed; pairs with a line feed left out."""
-    files = index_files(seed_index, SMALL_SHARDS)
+    files = index_files(seed_index, SMALL_SHARDS, scripts=False, segment_characters=segment_characters)
     head = json.loads(files[INDEX_JSON])
+    assert (len(head["docs"]["postings"]["segments"]) > 2) == (segment_characters < 100_000)
     pairs, characters = _read_postings(files, head)
     texts = [haystack(doc) for doc in seed_index["docs"]]
     run = "".join(text + "\n" for text in texts)
@@ -228,7 +237,7 @@ def test_the_postings_say_where_every_pair_and_every_character_occurs(seed_index
 
 def test_postings_keep_halves_of_characters_beyond_u_ffff_as_the_engine_sees_them():
     index = {"config": {}, "docs": [{"title": "古文𠀀字", "location": "a/", "paragraphs": [["p1", "又见𠀀字" * 5000, 0]]}]}
-    files = index_files(index, 1_000)
+    files = index_files(index, 1_000, scripts=False)
     for path, content in files.items():
         content.encode("utf-8")  # no lone surrogate written raw: escaped in the JSON
     pairs, characters = _read_postings(files, json.loads(files[INDEX_JSON]))
@@ -297,3 +306,26 @@ def test_an_edit_to_one_compilation_changes_its_own_shards_only():
     assert [old != new for old, new in zip(shards, edited_shards)] == [False, True, False]
     assert head["docs"]["collections"] == ["汇编0", "汇编1", "汇编2"] and head["docs"]["entries"][10][2] == 1
     assert edited_head["docs"]["text"]["length"] == head["docs"]["text"]["length"] + len("新增的一句话。")
+
+
+def test_an_edit_to_one_compilation_changes_its_own_segments_postings_only():
+    index, edited = _archive_index(), _archive_index("新增的一句话。")
+    files, edited_files = (index_files(each, 40_000, segment_characters=5_000) for each in (index, edited))
+    segments = json.loads(files[INDEX_JSON])["docs"]["postings"]["segments"]
+    assert [segment["start"] for segment in segments] == [0, 10, 20]  # a segment per compilation
+    changed = {path.split("/")[-1].split("-")[0] for path in files
+               if "postings" in path and files[path] != edited_files[path]}
+    assert changed == {"1"}
+
+
+def test_postings_are_kept_in_the_cache_by_the_texts_they_come_from(seed_index, tmp_path):
+    made = index_files(seed_index, SMALL_SHARDS)
+    assert index_files(seed_index, SMALL_SHARDS, cache_dir=tmp_path) == made
+    entry, = tmp_path.glob(f"*{POSTINGS_SUFFIX}")
+    entry.write_text(entry.read_text(encoding="utf-8").replace('"p":{', '"p":{"XY":"AQ",', 1), encoding="utf-8")
+    kept = index_files(seed_index, SMALL_SHARDS, cache_dir=tmp_path)
+    assert kept != made and '"XY":"AQ"' in "".join(kept.values())  # read from the cache, not made again
+    edited = json.loads(json.dumps(seed_index))
+    edited["docs"][0]["paragraphs"][0][1] += "新增"
+    assert index_files(edited, SMALL_SHARDS, cache_dir=tmp_path) == index_files(edited, SMALL_SHARDS)
+    assert len(list(tmp_path.glob(f"*{POSTINGS_SUFFIX}"))) == 2

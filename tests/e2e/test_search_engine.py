@@ -155,9 +155,11 @@ SNIPPETS = 20
 
 @pytest.fixture(scope="module")
 def seed_split(seed_compilation):
-    """The seed's index whole, and split: (docs, head, {path: content} of its shards and postings files)."""
+    """The seed's index whole, and split: (docs, head, {path: content} of its shards and postings files, in a few
+    segments)."""
     index = search_index([seed_compilation], directory_urls)
-    files = index_files(index, SMALL_SHARDS, scripts=False, text_shard_bytes=SMALL_SHARDS)
+    files = index_files(index, SMALL_SHARDS, scripts=False, text_shard_bytes=SMALL_SHARDS,
+                        segment_characters=SMALL_SHARDS)
     head = json.loads(files.pop("search/search_index.json"))
     return index["docs"], head, {path: json.loads(content) for path, content in files.items()}
 
@@ -226,6 +228,7 @@ def test_a_split_index_answers_exactly_as_the_whole_index(split_page, seed_split
 def test_a_query_loads_the_postings_of_its_pairs_and_the_shards_of_its_first_results(split_page, seed_split):
     docs, head, files = seed_split
     postings, shards = head["docs"]["postings"], head["docs"]["shards"]
+    assert len(postings["segments"]) > 2  # a file of each segment for each pair
     for query in QUERIES:
         terms = split_page.evaluate("query => SpeechsiteSearch.parseQuery(query)", query)
         loads = split_page.evaluate("async query => { fresh(); await answers(query); return loads }", query)
@@ -237,7 +240,8 @@ def test_a_query_loads_the_postings_of_its_pairs_and_the_shards_of_its_first_res
             else:
                 offsets = sorted({*range(0, len(term) - 1, 2), len(term) - 2})
                 keys += [_hash(ord(term[at]) + 65536 * ord(term[at + 1]), PAIR_SEED) for at in offsets]
-        wanted = {postings["data"].replace("{}", str(key % postings["files"])) for key in keys}
+        wanted = {postings["data"].format(number, key % segment["files"])
+                  for key in keys for number, segment in enumerate(postings["segments"])}
         speech_at = {doc["location"]: order for order, doc in enumerate(docs) if "paragraphs" in doc}
         results = [group[-1]["location"] for group in split_page.evaluate("q => whole.search(q).items", query)]
         shown = [speech_at[location] for location in results if location in speech_at][:SNIPPETS]
@@ -306,7 +310,9 @@ def test_a_shard_that_cannot_be_loaded_leaves_its_results_with_their_titles_and_
 def test_a_postings_file_that_cannot_be_loaded_gives_no_answer_and_is_tried_again(split_page, seed_split):
     _, head, _ = seed_split
     postings = head["docs"]["postings"]
-    failing = postings["data"].replace("{}", str(_hash(ord("于") + 65536 * ord("都"), PAIR_SEED) % postings["files"]))
+    segment = postings["segments"][-2]
+    failing = postings["data"].format(len(postings["segments"]) - 2,
+                                      _hash(ord("于") + 65536 * ord("都"), PAIR_SEED) % segment["files"])
     answers, error, tries = split_page.evaluate("""async failing => {
       fresh([], [failing])
       const answers = []

@@ -28,7 +28,8 @@ def split_sites(built_sites, tmp_path_factory) -> dict:
     for name, built in (("hosted", built_sites.hosted), ("offline", built_sites.offline)):
         folder = shutil.copytree(built, out / name)
         index = json.loads((folder / INDEX_JSON).read_text(encoding="utf-8"))
-        for path, content in index_files(index, SMALL_SHARDS, text_shard_bytes=SMALL_SHARDS).items():
+        for path, content in index_files(index, SMALL_SHARDS, scripts=name == "offline", text_shard_bytes=SMALL_SHARDS,
+                                          segment_characters=SMALL_SHARDS).items():
             (folder / path).parent.mkdir(parents=True, exist_ok=True)
             (folder / path).write_text(content, encoding="utf-8")
         sites[name] = folder
@@ -36,23 +37,28 @@ def split_sites(built_sites, tmp_path_factory) -> dict:
 
 
 @pytest.fixture(scope="session")
-def split_hosted_url(split_sites) -> str:
-    handler = functools.partial(_QuietHandler, directory=str(split_sites["hosted"]))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+def split_urls(split_sites) -> dict:
+    """Both split builds served over http: the offline one too, as when someone puts it on a server after all."""
+    servers, urls = [], {}
+    for name, folder in split_sites.items():
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        servers.append(http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler))
+        threading.Thread(target=servers[-1].serve_forever, daemon=True).start()
+        urls[name] = f"http://127.0.0.1:{servers[-1].server_address[1]}/"
+    yield urls
+    for server in servers:
+        server.shutdown()
 
 
-@pytest.fixture(params=["hosted", "offline"])
-def split_site(request, browser_page, split_sites, split_hosted_url):
+@pytest.fixture(params=["hosted", "offline", "offline served over http"])
+def split_site(request, browser_page, split_sites, split_urls):
     """The home page URL of either build with a split index, and the shards its pages load, as they are loaded."""
     browser_page.shards = []
     browser_page.on("request", lambda r: browser_page.shards.extend(re.findall(r"/shards/(\d+)\.js(?:on)?$", r.url)))
     if request.param == "offline":
         browser_page.context.set_offline(True)
         return split_sites["offline"].as_uri() + "/index.html"
-    return split_hosted_url
+    return split_urls["offline"] + "index.html" if "offline" in request.param else split_urls["hosted"]
 
 
 def search_all(page, query: str, expected: set[int]):

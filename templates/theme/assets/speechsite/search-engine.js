@@ -393,10 +393,11 @@
       this.engine = new Engine([], text)
       this.shards = shards
       this.postings = postings
+      this.segments = postings.segments /* where each segment's docs start in TOC order, and its number of files */
       this.load = load
       this.loaded = new Map()           /* file → promise of its content: postings files and shards */
       this.documents = new Map()        /* order → Document, for the docs of loaded shards */
-      this.postingsFiles = []           /* number → { data, script }: the same object each time, for `loaded` */
+      this.postingsFiles = new Map()    /* "S-N" → { data, script }: the same object each time, for `loaded` */
       this.latest = 0                   /* the number of the query to answer: answers to earlier ones are dropped */
     }
 
@@ -437,14 +438,15 @@
     /** Where a folded term occurs: a promise of Map(doc's place in TOC order → non-overlapping occurrences). */
     occurrences(term) {
       const code = i => term.charCodeAt(i)
-      const files = this.postings.files
       if (term.length === 1) {
-        return this.postingsFile(hash(code(0), CHARACTER_SEED) % files).then(file => {
-          const list = file.c[term] ? numbers(file.c[term]) : [], counts = new Map()
-          for (let i = 0, order = 0; i < list.length; i += 2) {
-            order = i ? order + list[i] : list[i]
-            counts.set(order, list[i + 1])
-          }
+        return this.inEachSegment(hash(code(0), CHARACTER_SEED), "c", term).then(found => {
+          const counts = new Map()
+          found.forEach((list, segment) => {
+            for (let i = 0, order = 0; i < list.length; i += 2) {
+              order = i ? order + list[i] : list[i]
+              counts.set(this.segments[segment].start + order, list[i + 1])
+            }
+          })
           return counts
         })
       }
@@ -454,10 +456,19 @@
       if (offsets[offsets.length - 1] !== term.length - 2)
         offsets.push(term.length - 2)
       return Promise.all(offsets.map(at => {
-        const pair = term.substr(at, 2)
-        return this.postingsFile(hash((code(at) + code(at + 1) * 0x10000) >>> 0, PAIR_SEED) % files)
-          .then(file => file.p[pair] ? positions(numbers(file.p[pair])) : [])
+        const key = (code(at) + code(at + 1) * 0x10000) >>> 0
+        return this.inEachSegment(hash(key, PAIR_SEED), "p", term.substr(at, 2)).then(found =>
+          found.flatMap((list, segment) => {   /* segments in order: the positions stay in order */
+            const base = this.entries[this.segments[segment].start].start
+            return positions(list).map(at => base + at)
+          }))
       })).then(lists => this.counted(starts(lists, offsets), term.length))
+    }
+
+    /** The numbers of a character ("c") or pair ("p") in each segment's postings file for its hash. */
+    inEachSegment(hashed, kind, key) {
+      return Promise.all(this.segments.map((segment, number) => this.postingsFile(number, hashed % segment.files)
+        .then(file => file[kind][key] ? numbers(file[kind][key]) : [])))
     }
 
     /** Non-overlapping occurrences per doc of a term of `length` found at each of `found` (ascending positions). */
@@ -488,13 +499,15 @@
       return this.shards[low]
     }
 
-    /** Postings file `number` (see Postings in search_index.py), loaded once. */
-    postingsFile(number) {
-      if (!this.postingsFiles[number]) {
+    /** Postings file `number` of segment `segment` (see Postings in search_index.py), loaded once. */
+    postingsFile(segment, number) {
+      const name = segment + "-" + number
+      if (!this.postingsFiles.has(name)) {
         const { data, script } = this.postings
-        this.postingsFiles[number] = { data: data.replace("{}", number), script: script.replace("{}", number) }
+        const path = pattern => pattern && pattern.replace("{}", segment).replace("{}", number)
+        this.postingsFiles.set(name, { data: path(data), script: path(script) })   /* one of them is there */
       }
-      return this.file(this.postingsFiles[number])
+      return this.file(this.postingsFiles.get(name))
     }
 
     /** A file's content, loaded once (a failure is forgotten, so that the next query tries again). */

@@ -6,8 +6,21 @@ importScripts("search-engine.js")
 
 const SITE = new URL("../../", location.href)   /* this file is assets/speechsite/search-worker.js in the site */
 
-/** A shard of a split index (speechsite/search_index.py): its docs, as JSON. */
+/**
+ * A file of a split index (speechsite/search_index.py): JSON on the hosted site; on the offline one, when it is
+ * served over http after all, a script that files its data under its own path.
+ */
 function load(file) {
+  if (!file.data) {
+    try {
+      importScripts(new URL(file.script, SITE).href)
+    } catch (error) {
+      return Promise.reject(new Error("speechsite search: cannot load " + file.script + " (" + error.message + ")"))
+    }
+    const content = self.__speechsiteShards[file.script]
+    delete self.__speechsiteShards[file.script]
+    return Promise.resolve(content)
+  }
   const url = new URL(file.data, SITE)
   return fetch(url).then(response => {
     if (!response.ok)
