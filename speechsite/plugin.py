@@ -45,7 +45,8 @@ from .pipeline import decision_report
 from .precompress import FOLDER as COMPRESSED_CACHE, precompress
 from .render_cache import FOLDER as RENDER_CACHE, RenderCache, RenderedPage, ReusablePage, site_fingerprint
 from .reproducible import gzip_sitemap, source_date, source_date_epoch
-from .search_index import POSTINGS_SUFFIX, index_file_items, is_split, postings_segments, search_index
+from .search_index import (POSTINGS_SUFFIX, index_file_items, is_split, make_postings, postings_segments,
+                           search_index)
 from .site_url import checked_site_url
 from .template_cache import COMPILED_TEMPLATES, FOLDER as TEMPLATE_CACHE_FOLDER
 from .theme import tune_theme
@@ -241,8 +242,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             remove_unused(self.project_dir / POSTINGS_CACHE, f"*{POSTINGS_SUFFIX}", entries)
             remove_unused(self.project_dir / POSTINGS_CACHE, "*.lock", {Path(name).with_suffix(".lock").name
                                                                          for name in entries})
-            self.postings_child.enter_context(alongside(lambda: [postings.make_cached() for postings in segments],
-                                                        _child_error))
+            self.postings_child.enter_context(alongside(lambda: make_postings(segments), _child_error))
 
     def _start_downloads(self) -> None:
         """Make the Word and EPUB files the cache lacks in a child process while this one renders (an edited

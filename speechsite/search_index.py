@@ -68,11 +68,13 @@ POSTINGS_FILE_BYTES = 32_000
 POSTINGS_BYTES_PER_CHARACTER = 3.2
 """The postings' JSON per character of text, to choose how many files to spread them over before making them: 3.1
 to 3.3 on the seed's text and on benchmarks/synthetic.py's 100 times the seed."""
-BATCH_ENTRIES = 2_000_000
-"""Character pairs gathered in memory before they go to their group's temporary file (about 30 MB of arrays); each
-group is sorted in memory on its own (see Postings)."""
-GROUP_ENTRIES = 4_000_000
-"""Character pairs per group: about 70 MB of arrays to sort at once, so an archive's 90 M take 23 groups."""
+BATCH_ENTRIES = 1_000_000
+"""Character pairs gathered in memory before they go to their group's temporary file (about 40 MB of arrays with
+their copies); each group is sorted in memory on its own (see Postings)."""
+GROUP_ENTRIES = 2_000_000
+"""Character pairs per group: about 100 MB of arrays to sort and encode at once. The postings are made in a child
+process beside two builds and a child making the downloads: with twice this (and both builds' children making
+postings at once) the 1,000 compilations' build peaked at 4,428 MiB for the process tree."""
 SEGMENT_CHARACTERS = 2_000_000
 """The text of a segment of the postings, at least (see postings_segments): an edit makes its segment's postings again,
 about a second for this many characters."""
@@ -490,6 +492,17 @@ class _GroupFile:
     def read(self) -> tuple[tuple[numpy.ndarray, ...], tuple[numpy.ndarray, ...]]:
         columns = [numpy.fromfile(path, dtype=numpy.uint64) for path in self.paths]
         return tuple(columns[:2]), tuple(columns[2:])
+
+
+def make_postings(segments: list[Postings]) -> None:
+    """Make the cache entries of the segments that lack one, holding a lock on the whole cache folder meanwhile: the
+    two builds of `python build.py` each start this, and one process making postings at a time is enough (each
+    takes a few hundred megabytes)."""
+    if not segments:
+        return
+    with _locked(segments[0].entry.parent / "making"):
+        for postings in segments:
+            postings.make_cached()
 
 
 @contextmanager
