@@ -309,29 +309,28 @@ def haystack(doc: dict) -> str:
 
 
 class Postings:
-    """Where every character and every pair of neighbouring characters occurs in the docs' haystacks, spread over
-    ``file_count`` JSON files by a hash (a query loads only the files of what it looks up).
+    """Where every character and every pair of neighbouring characters occurs in the haystacks of some docs (a
+    segment's, see postings_segments), spread over ``file_count`` JSON files by a hash (a query loads only the files
+    of what it looks up).
 
-    Positions are counted in one run of the haystacks of its docs (a segment's) in TOC order, each followed by one
-    position for the line feed that separates it from the next doc (the head's lengths give where each doc starts);
-    docs by their place among its docs. Characters are UTF-16
-    code units, as JavaScript strings hold text; which file holds a pair or a character is _hash of its number (a
-    pair's: the first plus the second times 65536) modulo ``file_count``. Each file is ``{"p": {pair: positions},
-    "c": {character: docs}}``, keyed by the pair or character itself (half a character beyond U+FFFF escaped), both
-    base64 (unpadded) of unsigned LEB128 numbers: a pair's positions
-    in order, the first as it is and each next as the distance from the one before; a character's docs as pairs of
-    numbers, the doc's place among its docs (the first as it is, then the distance from the one before) and how often
-    the character occurs in it. Pairs with the line feed between fields, which no term holds, are left out.
+    Positions are counted in one run of the docs' haystacks in TOC order, each followed by one position for the line
+    feed that separates it from the next doc (the head's lengths give where each doc starts); docs by their place
+    among these docs. Characters are UTF-16 code units, as JavaScript strings hold text; which file holds a pair or a
+    character is _hash of its number (a pair's: the first plus the second times 65536) modulo ``file_count``. Each
+    file is ``{"p": {pair: positions}, "c": {character: docs}}``, keyed by the pair or character itself (half a
+    character beyond U+FFFF escaped), both base64 (unpadded) of unsigned LEB128 numbers: a pair's positions in order,
+    the first as it is and each next as the distance from the one before; a character's docs as pairs of numbers,
+    the doc's place (the first as it is, then the distance from the one before) and how often the character occurs
+    in it. Pairs with the line feed between fields, which no term holds, are left out.
 
     A term of two or more characters occurs at position s exactly when its pairs at offsets 0, 2, 4, … and its last
     pair occur at s plus their offset: search-engine.js checks that with these positions alone, so what it finds
     is exact (and every occurrence, for counting them and for the snippet).
 
     Made in two steps whose memory does not grow with the archive: the pairs of a batch of docs go to the temporary
-    file of their files' group (the file's number modulo the number of groups), then each group is sorted on its
-    own and its files written. They take a few seconds for a hundred compilations, so with a cache_dir they are
-    kept there, by the digest of the docs' texts: a build whose texts did not change reads them, and the two builds
-    of `python build.py` make them once (the first to start holds a lock on the entry; the other waits and reads).
+    file of their files' group (the file's number modulo the number of groups; in memory when there is one group),
+    then each group is sorted on its own and its files written. That takes about a second for 2 M characters, so
+    with a cache_dir the files are kept there, by the digest of the docs' texts (see make_postings).
     """
 
     def __init__(self, docs: list[dict], cache_dir: Path | None = None):
