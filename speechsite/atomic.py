@@ -10,8 +10,15 @@ import os
 import pickle
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 log = logging.getLogger("speechsite")
 
@@ -21,15 +28,34 @@ entries, and nothing else would ever remove the old ones. A build marks what it 
 
 
 def write_atomically(path: Path, data: bytes) -> None:
+    with writing_atomically(path) as file:
+        file.write(data)
+
+
+@contextmanager
+def writing_atomically(path: Path, mode: str = "wb", **open_arguments) -> Iterator[IO]:
+    """A file to write path's entry into a piece at a time: a temporary file beside it, put in its place when the
+    block ends, removed if the block fails or is interrupted."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
     try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
+        with os.fdopen(handle, mode, **open_arguments) as file:
+            yield file
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def locked(entry: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside a cache entry (``entry.lock``), for processes that make the same entry at the
+    same time: the others wait, then find it made. Where fcntl does not exist each process makes its own."""
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    with open(entry.with_suffix(".lock"), "a") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def remove_unused(folder: Path, pattern: str, in_use: set[str]) -> None:

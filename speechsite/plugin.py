@@ -109,6 +109,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         """Holds the child process making the missing downloads, from on_files until on_post_build."""
         self.postings_child = ExitStack()
         """Holds the child process making a large search index's postings, likewise."""
+        self.postings_segments: list | None = None
+        """The postings' segments that child makes, for writing the index (search_index.postings_segments)."""
         self.download_plans: list = []
         """Each compilation's downloads (downloads/site_files.py), planned once per build in on_files."""
         self.writer: PageWriter | None = None
@@ -235,7 +237,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         """Make a large search index's postings in a child process while this one renders (seconds for a hundred
         compilations: serve would show an edit that much later); _finish_site waits for them and reads them from the
         cache. Of the two builds of `python build.py`, one makes them and the other waits (Postings)."""
-        self.postings_child = ExitStack()
+        self.postings_child, self.postings_segments = ExitStack(), None
         if self.search_index is not None and is_split(self.search_index):
             segments = postings_segments(self.search_index["docs"], self.project_dir / POSTINGS_CACHE)
             entries = {postings.entry.name for postings in segments}
@@ -243,6 +245,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             remove_unused(self.project_dir / POSTINGS_CACHE, "*.lock", {Path(name).with_suffix(".lock").name
                                                                          for name in entries})
             self.postings_child.enter_context(alongside(lambda: make_postings(segments), _child_error))
+            self.postings_segments = segments
 
     def _start_downloads(self) -> None:
         """Make the Word and EPUB files the cache lacks in a child process while this one renders (an edited
@@ -419,10 +422,11 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         for file in reused:
             link_or_copy(file.page.reused.html_file, file.abs_dest_path)
         if self.search_index is not None:
-            # The hosted site is served over http, where only the JSON is read; the offline one also has the
-            # scripts that file:// needs, and keeps the JSON for when it is put on a server after all.
+            # The hosted site is served over http, where JSON is read; the offline one has scripts for file://
+            # (and the head as JSON too, which Material's bundle fetches if the site is put on a server after all).
             for path, content in index_file_items(self.search_index, scripts=self.config.offline,
-                                                  cache_dir=self.project_dir / POSTINGS_CACHE):
+                                                  cache_dir=self.project_dir / POSTINGS_CACHE,
+                                                  segments=self.postings_segments):
                 write_file(content.encode("utf-8"), str(Path(config.site_dir) / path))  # one at a time: 300 MB at 19k
         if not (self.config.offline or self.serving):
             precompress(site_dir, self.project_dir / COMPRESSED_CACHE)  # last: every text file is written

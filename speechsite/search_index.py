@@ -29,16 +29,11 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy
 
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None
-
+from .atomic import locked, writing_atomically
 from .model import Compilation
 from .write import speech_path
 
@@ -140,9 +135,11 @@ def index_files(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool = Tru
 
 def index_file_items(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool = True,
                      text_shard_bytes: int = TEXT_SHARD_BYTES, cache_dir: Path | None = None,
-                     segment_characters: int = SEGMENT_CHARACTERS) -> Iterator[tuple[str, str]]:
+                     segment_characters: int = SEGMENT_CHARACTERS,
+                     segments: list[Postings] | None = None) -> Iterator[tuple[str, str]]:
     """The files of index_files one at a time, the head last: the JSON of an archive's index, 300 MB at 19,000
-    speeches, is never held whole."""
+    speeches, is never held whole. ``segments``: the postings_segments of the index's docs, when the caller has
+    them already (each digests its docs' texts)."""
     if not is_split(index, shard_bytes):
         yield from _as_files(INDEX_JSON, INDEX_SCRIPT, _json(index), scripts, script_global="var __index")
         return
@@ -153,7 +150,8 @@ def index_file_items(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool 
                        **_where(SHARD_JSON.format(number), SHARD_SCRIPT.format(number), scripts)})
         start += len(run)
         yield _the_file(shards[-1], f"[{','.join(encoded)}]")
-    segments = postings_segments(docs, cache_dir, segment_characters)
+    if segments is None:
+        segments = postings_segments(docs, cache_dir, segment_characters)
     for segment, postings in enumerate(segments):
         for number, data in postings.files():
             yield _the_file(_where(POSTINGS_JSON.format(segment, number), POSTINGS_SCRIPT.format(segment, number),
@@ -357,37 +355,26 @@ class Postings:
         if self.entry is None:
             yield from self._made()
             return
-        with _locked(self.entry):
-            if not self.entry.exists():
-                self._keep()
-            with self.entry.open(encoding="utf-8", newline="\n") as lines:
-                self.lengths = json.loads(next(lines))
-                for line in lines:
-                    number, data = line.removesuffix("\n").split(" ", 1)
-                    yield int(number), data
-            os.utime(self.entry)  # used (see atomic.remove_unused)
+        self.make_cached()
+        with self.entry.open(encoding="utf-8", newline="\n") as lines:  # written whole: no lock needed to read
+            self.lengths = json.loads(next(lines))
+            for line in lines:
+                number, data = line.removesuffix("\n").split(" ", 1)
+                yield int(number), data
+        os.utime(self.entry)  # used (see atomic.remove_unused)
 
     def make_cached(self) -> None:
-        """Make the cache entry unless it is there (or being made: then wait for it)."""
-        with _locked(self.entry):
-            if not self.entry.exists():
-                self._keep()
-
-    def _keep(self) -> None:
-        """Make the files into the cache entry: the docs' lengths on the first line, then each file's number and
-        JSON on a line (JSON has no line feed inside), written whole or not at all."""
-        handle, temporary = tempfile.mkstemp(dir=self.entry.parent, prefix=".partial-")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+        """Make the cache entry unless it is there (or being made: then wait for it). It holds the docs' lengths on
+        the first line, then each file's number and JSON on a line (JSON has no line feed inside)."""
+        with locked(self.entry):
+            if self.entry.exists():
+                return
+            with writing_atomically(self.entry, "w", encoding="utf-8", newline="\n") as out:
                 made = self._made()
                 first = next(made, None)  # lengths are known once the first file is made
                 out.write(_json(self.lengths) + "\n")
                 for number, data in itertools.chain([first] if first else [], made):
                     out.write(f"{number} {data}\n")
-            os.replace(temporary, self.entry)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
 
     def _made(self) -> Iterator[tuple[int, str]]:
         with tempfile.TemporaryDirectory(prefix="speechsite-postings-") as folder:
@@ -499,19 +486,9 @@ def make_postings(segments: list[Postings]) -> None:
     takes a few hundred megabytes)."""
     if not segments:
         return
-    with _locked(segments[0].entry.parent / "making"):
+    with locked(segments[0].entry.parent / "making"):
         for postings in segments:
             postings.make_cached()
-
-
-@contextmanager
-def _locked(entry: Path) -> Iterator[None]:
-    """Hold an exclusive lock beside a cache entry (where fcntl exists: elsewhere each process makes its own)."""
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    with open(entry.with_suffix(".lock"), "a") as lock:
-        if fcntl is not None:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
 
 
 class _GroupInMemory:

@@ -355,6 +355,13 @@
     return found
   }
 
+  /** What the script `path` of a split index filed under its own path (SHARDS_GLOBAL in search_index.py), taken. */
+  function takeFiled(path) {
+    const content = global.__speechsiteShards[path]
+    delete global.__speechsiteShards[path]
+    return content
+  }
+
   /** A doc of a split index as its head describes it, before (or without) its text: what ranking needs. */
   class Entry {
     constructor([title, location, collection, length, hasText], order, collections, start) {
@@ -585,5 +592,5 @@
     }
   }
 
-  global.SpeechsiteSearch = { Engine, SplitIndex, WholeIndex, fold, parseQuery, handler }
+  global.SpeechsiteSearch = { Engine, SplitIndex, WholeIndex, fold, parseQuery, handler, takeFiled }
 })(self)

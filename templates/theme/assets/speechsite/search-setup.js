@@ -43,13 +43,11 @@
     return engine
   }
 
-  /** A shard of a split index (speechsite/search_index.py): its script files its docs under its own path. */
+  /** A file of a split index (speechsite/search_index.py): its script files its data under its own path. */
   function loadIndexFile(file) {
     return runScript(new URL(file.script, siteUrl).href).then(tag => {
-      const content = window.__speechsiteShards[file.script]
-      delete window.__speechsiteShards[file.script]
       tag.remove()
-      return content
+      return window.SpeechsiteSearch.takeFiled(file.script)
     })
   }
 

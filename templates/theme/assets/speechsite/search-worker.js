@@ -17,9 +17,7 @@ function load(file) {
     } catch (error) {
       return Promise.reject(new Error("speechsite search: cannot load " + file.script + " (" + error.message + ")"))
     }
-    const content = self.__speechsiteShards[file.script]
-    delete self.__speechsiteShards[file.script]
-    return Promise.resolve(content)
+    return Promise.resolve(self.SpeechsiteSearch.takeFiled(file.script))
   }
   const url = new URL(file.data, SITE)
   return fetch(url).then(response => {
