@@ -62,10 +62,16 @@ def split_site(request, browser_page, split_sites, split_urls):
 
 
 def search_all(page, query: str, expected: set[int]):
-    """Search, then wait for the answer that holds every result (Material may first show what it had before)."""
+    """Search, then wait for the answer that holds every result with its snippet: Material may first show what it
+    had before, and a split index first answers with titles only, then with the snippets (SplitIndex.query)."""
     found = search(page, query)
     deadline = time.monotonic() + 10
-    while {r.speech for r in found} != expected and time.monotonic() < deadline:
+    def complete(found):
+        # a speech shown with its text: a snippet, or a link to the paragraph of its first hit (a heading)
+        shown = [r.text or len(r.links) > 1 or "#toc-" in r.links[0] for r in found]
+        return {r.speech for r in found} == expected and all(shown)
+
+    while not complete(found) and time.monotonic() < deadline:
         page.wait_for_timeout(50)
         found = results(page)
     return found
