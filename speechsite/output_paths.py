@@ -22,11 +22,12 @@ import ctypes
 import errno
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,11 @@ SOURCE_FOLDERS = {"docs": "docs/, the pages MkDocs reads", "templates": "templat
 SITE_MARK = Path("assets", "speechsite")
 """Every site this generator builds has its own theme assets here; a folder without them is someone else's."""
 STAGING_PREFIX = ".speechsite-staging-"
+RETIRED_PREFIX = ".speechsite-retired-"
+"""A staging folder after its build: what it holds (the outputs it replaced) is being removed (see retire)."""
+REMOVER = "import shutil, sys\nfor folder in sys.argv[1:]:\n    shutil.rmtree(folder, ignore_errors=True)"
+_REMOVERS: list = []
+"""The processes removing this process's retired folders (subprocess.Popen), so that they can be waited for."""
 AT_FDCWD, RENAME_EXCHANGE = -100, 2  # from Linux's <fcntl.h> and <linux/fs.h>
 
 
@@ -143,7 +149,7 @@ def _relation(path: Path, other: Path) -> str | None:
 def _written_by_a_build(folder: Path) -> bool:
     """An earlier output: empty, a site this generator built, or a dist folder of nothing but offline zips."""
     return folder.is_dir() and (_is_empty(folder) or _is_our_site(folder) or all(
-        (entry.is_file() and entry.name.endswith("-offline.zip")) or entry.name.startswith(STAGING_PREFIX)
+        (entry.is_file() and entry.name.endswith("-offline.zip")) or entry.name.startswith((STAGING_PREFIX, RETIRED_PREFIX))
         for entry in folder.iterdir()))
 
 
@@ -166,20 +172,61 @@ def _is_our_zip(path: Path) -> bool:
 
 @contextmanager
 def staging_folder(beside: Path) -> Iterator[Path]:
-    """A new hidden folder in beside to build in, locked while this process and its forked children live, and
-    removed on leaving the block. Staging folders that no live build holds are removed first: what a build that was
-    killed left behind (a lock dies with its process, even by SIGKILL, where a clean-up handler would not run)."""
+    """A new hidden folder in beside to build in, locked while this process and its forked children live. Left
+    normally, it is retired (renamed, then removed by a process of its own, see retire); left by an error or a stop,
+    it is removed at once. Staging folders that no live build holds are retired first: what a build that was killed
+    left behind (a lock dies with its process, even by SIGKILL, where a clean-up handler would not run)."""
     beside.mkdir(parents=True, exist_ok=True)
-    for stale in beside.glob(f"{STAGING_PREFIX}*"):
-        if stale.is_dir() and not stale.is_symlink() and _abandoned(stale):
-            shutil.rmtree(stale, ignore_errors=True)
-    with tempfile.TemporaryDirectory(prefix=STAGING_PREFIX, dir=beside, ignore_cleanup_errors=True) as scratch:
-        lock = _lock(Path(scratch))
+    retire([stale for stale in beside.glob(f"{STAGING_PREFIX}*")
+            if stale.is_dir() and not stale.is_symlink() and _abandoned(stale)]
+           + [left for left in beside.glob(f"{RETIRED_PREFIX}*") if left.is_dir() and not left.is_symlink()])
+    folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=beside))
+    lock = _lock(folder)
+    try:
+        yield folder
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    else:
+        retire([folder])
+    finally:
+        if lock is not None:
+            os.close(lock)
+
+
+def retire(folders: list[Path]) -> None:
+    """Remove folders (a replaced site: thousands of files, most of a second on a slow disk) without making the
+    build wait: each is renamed to a hidden retired name at once, and a process of its own deletes them while the
+    build ends, or the preview serves the new site. One it did not finish (killed, or the machine stopped) is
+    retired again by the next build. Where no such process can be started, they are removed here."""
+    retired = []
+    for folder in folders:
+        with suppress(OSError):
+            folder.rmdir()  # empty (the build replaced nothing): no process needed
+            continue
+        name = folder.with_name(RETIRED_PREFIX + folder.name.removeprefix(STAGING_PREFIX).removeprefix(RETIRED_PREFIX))
         try:
-            yield Path(scratch)
-        finally:
-            if lock is not None:
-                os.close(lock)
+            folder.rename(name)
+            retired.append(name)
+        except OSError:  # gone already (another build retired it), or not ours to rename
+            shutil.rmtree(folder, ignore_errors=True)
+    if not retired:
+        return
+    try:
+        _REMOVERS.append(subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", REMOVER, *map(str, retired)], stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+    except OSError:  # no process to spare: remove them in this one
+        for folder in retired:
+            shutil.rmtree(folder, ignore_errors=True)
+    _REMOVERS[:] = [remover for remover in _REMOVERS if remover.poll() is None]  # reaps the finished ones
+
+
+def wait_for_retired() -> None:
+    """Wait until the folders this process retired are gone (for tests, and benchmarks that time what follows)."""
+    for remover in _REMOVERS:
+        remover.wait()
+    _REMOVERS.clear()
 
 
 def _lock(folder: Path) -> int | None:

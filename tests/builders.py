@@ -2,9 +2,11 @@
 copy of the project for builds that must not touch its caches."""
 
 import shutil
+import time
 from pathlib import Path
 
 from speechsite.model import Compilation, Paragraph, Speech, TocEntry
+from speechsite.output_paths import RETIRED_PREFIX
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PROJECT_ENTRIES = ("build.py", "mkdocs.yml", "docs", "templates", "seeds", "speechsite")
@@ -39,3 +41,13 @@ def copy_project(destination: Path) -> Path:
         else:
             shutil.copy2(source, destination / name)
     return destination
+
+
+def settled(folder: Path, timeout: float = 30) -> Path:
+    """folder once the outputs a build replaced are gone from it (a process of their own removes them after the
+    build has returned: output_paths.retire); fails the test if they never go."""
+    deadline = time.monotonic() + timeout
+    while any(folder.rglob(f"{RETIRED_PREFIX}*")):
+        assert time.monotonic() < deadline, f"retired outputs still in {folder} after {timeout} s"
+        time.sleep(0.02)
+    return folder

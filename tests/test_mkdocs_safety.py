@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from builders import PROJECT_DIR
+from builders import PROJECT_DIR, settled
 from speechsite.output_paths import STAGING_PREFIX
 
 sys.path.insert(0, str(PROJECT_DIR / "tests" / "e2e"))
@@ -92,9 +92,10 @@ def project(tmp_path) -> Path:
 
 
 def tree(directory: Path) -> dict[str, bytes | None]:
-    """Every file's bytes and every folder (as None), hidden ones included, so that any change shows."""
+    """Every file's bytes and every folder (as None), hidden ones included, so that any change shows (once the
+    outputs a build replaced are removed)."""
     return {p.relative_to(directory).as_posix(): None if p.is_dir() else p.read_bytes()
-            for p in sorted(directory.rglob("*"))}
+            for p in sorted(settled(directory).rglob("*"))}
 
 
 def staging_folders(folder: Path) -> list[Path]:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from builders import copy_project
-from speechsite.output_paths import STAGING_PREFIX
+from builders import copy_project, settled
+from speechsite.output_paths import RETIRED_PREFIX, STAGING_PREFIX, retire, wait_for_retired
 from speechsite.parallel import can_fork
 from test_cli import output_dirs
 
@@ -31,10 +31,11 @@ def build(project: Path, *args, **popen) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, **popen)
 
 
-def tree(directory: Path) -> dict[str, bytes | None]:
-    """Every file's bytes and every folder (as None), hidden ones included, so that any change shows."""
+def tree(directory: Path, settle: bool = True) -> dict[str, bytes | None]:
+    """Every file's bytes and every folder (as None), hidden ones included, so that any change shows; with settle,
+    once the outputs a build replaced are removed."""
     return {p.relative_to(directory).as_posix(): None if p.is_dir() else p.read_bytes()
-            for p in sorted(directory.rglob("*"))}
+            for p in sorted((settled(directory) if settle else directory).rglob("*"))}
 
 
 def staging_folders(*folders: Path) -> list[Path]:
@@ -101,7 +102,7 @@ def test_a_new_name_directly_in_the_project_is_an_output_and_stays_one(project_c
         result = build(project_copy, *flags)
         assert result.returncode == 0, result.stderr
     assert (project_copy / "public" / "index.html").exists()
-    assert [p.name for p in (project_copy / "downloads").iterdir()] == ["000_6daea81426b11c94-offline.zip"]
+    assert [p.name for p in settled(project_copy / "downloads").iterdir()] == ["000_6daea81426b11c94-offline.zip"]
 
 
 @pytest.mark.parametrize("someone_elses, flag, output, words", [
@@ -141,6 +142,37 @@ def test_the_next_build_removes_the_staging_folders_a_killed_build_left_and_noth
     assert result.returncode == 0, result.stderr
     assert not any(folder.exists() for folder in abandoned)
     assert in_use.is_dir() and someone_elses.is_dir()
+
+
+def test_the_sites_a_build_replaced_are_removed_after_it_and_what_a_killed_removal_left_by_the_next(project_dir,
+                                                                                                     tmp_path):
+    assert build(project_dir, *output_dirs(tmp_path)).returncode == 0
+    left = [tmp_path / f"{RETIRED_PREFIX}killed", tmp_path / "dist" / f"{RETIRED_PREFIX}killed"]
+    for folder in left:  # as a removal that was killed halfway leaves it
+        (folder / "site" / "speeches").mkdir(parents=True)
+        (folder / "site" / "index.html").write_text("a site replaced by an earlier build")
+    result = build(project_dir, *output_dirs(tmp_path))
+    assert result.returncode == 0, result.stderr
+    settled(tmp_path)  # fails unless the replaced outputs and the leftovers go
+    assert not any(folder.exists() for folder in left) and not staging_folders(tmp_path, tmp_path / "dist")
+    assert (tmp_path / "site" / "index.html").is_file() and (tmp_path / "site-offline" / "index.html").is_file()
+
+
+def test_a_retired_folder_is_renamed_at_once_and_removed_even_without_a_process_to_spare(tmp_path, monkeypatch):
+    folders = [tmp_path / f"{STAGING_PREFIX}{name}" for name in ("a", "b")]
+    for folder in folders:
+        (folder / "site").mkdir(parents=True)
+        (folder / "site" / "index.html").write_text("old")
+    retire(folders[:1])
+    assert not folders[0].exists()  # renamed before retire returns: no staging folder is seen as a build's
+    wait_for_retired()
+    assert not list(tmp_path.iterdir()) or list(tmp_path.iterdir()) == [folders[1]]
+
+    def no_process(*args, **kwargs):
+        raise OSError(11, "Resource temporarily unavailable")
+    monkeypatch.setattr(subprocess, "Popen", no_process)
+    retire(folders[1:])
+    assert not list(tmp_path.iterdir())
 
 
 def start_build(project_dir: Path, outputs: Path, **popen) -> subprocess.Popen:
