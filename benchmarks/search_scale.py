@@ -44,7 +44,8 @@ from search import (CHROMIUM, CHROMIUM_ARGS, Site, fold, local_only_context, que
 from synthetic import SEED, make  # noqa: E402
 
 from speechsite.pipeline import build_compilation  # noqa: E402
-from speechsite.search_index import INDEX_JSON, INDEX_SCRIPT, haystack, index_files, search_index  # noqa: E402
+from speechsite.search_index import (INDEX_JSON, INDEX_SCRIPT, file_bytes, haystack, index_files,  # noqa: E402
+                                     search_index)
 
 ENGINE = PROJECT_DIR / "templates" / "theme" / "assets" / "speechsite" / "search-engine.js"
 
@@ -149,15 +150,15 @@ def write_index(site: Site, index: dict) -> None:
             old.unlink()
     for path, content in index_files(index, scripts=site.protocol == "file").items():
         (site.folder / path).parent.mkdir(parents=True, exist_ok=True)
-        (site.folder / path).write_text(content, encoding="utf-8")
+        (site.folder / path).write_bytes(file_bytes(path, content))
 
 
 def index_bytes(site: Site) -> tuple[int, int, int, int]:
-    """Bytes of the index files this site's pages use (JSON over http, scripts from file://): all of them, the head
-    (loaded with the page), and the number of shards of text and of postings files."""
+    """Bytes of the index files this site's pages use (gzipped JSON over http, scripts from file://): all of them, the
+    head (loaded with the page), and the number of shards of text and of postings files."""
     search = site.folder / "search"
     head = search / Path(INDEX_JSON if site.protocol == "http" else INDEX_SCRIPT).name
-    suffix = "json" if site.protocol == "http" else "js"
+    suffix = "json.gz" if site.protocol == "http" else "js"
     shards, postings = list(search.glob(f"shards/*.{suffix}")), list(search.glob(f"postings/*.{suffix}"))
     total = head.stat().st_size + sum(path.stat().st_size for path in shards + postings)
     return total, head.stat().st_size, len(shards), len(postings)

@@ -11,6 +11,7 @@ build leaves the previous site whole, and a preview server goes on serving it.
 
 from __future__ import annotations
 
+import functools
 import glob
 import logging
 import os
@@ -28,7 +29,7 @@ from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
-from mkdocs.utils import CountHandler, write_file
+from mkdocs.utils import CountHandler
 
 from .atomic import remove_unused, unfreeze_cache
 from .compilation_cache import FOLDER as COMPILATIONS_CACHE, prepared_compilations
@@ -37,6 +38,7 @@ from .downloads.site_files import (compilation_downloads, download_plan, missing
 from .compact import without_indentation
 from .errors import InputError
 from .fidelity import check_page
+from .file_store import FOLDER as FILES_CACHE, place as place_file, stored as stored_file
 from .model import Compilation, Speech
 from .output_paths import check_site_dir, link_or_copy, replace_site, stage
 from .parallel import ChildFailed, alongside
@@ -45,8 +47,8 @@ from .pipeline import decision_report
 from .precompress import FOLDER as COMPRESSED_CACHE, precompress
 from .render_cache import FOLDER as RENDER_CACHE, RenderCache, RenderedPage, ReusablePage, site_fingerprint
 from .reproducible import gzip_sitemap, source_date, source_date_epoch
-from .search_index import (POSTINGS_SUFFIX, index_file_items, is_split, make_postings, postings_segments,
-                           search_index)
+from .search_index import (POSTINGS_SUFFIX, index_file_items, is_split, make_postings, postings_file_items,
+                           postings_segments, search_index)
 from .site_url import checked_site_url
 from .template_cache import COMPILED_TEMPLATES, FOLDER as TEMPLATE_CACHE_FOLDER
 from .theme import tune_theme
@@ -244,7 +246,9 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             remove_unused(self.project_dir / POSTINGS_CACHE, f"*{POSTINGS_SUFFIX}", entries)
             remove_unused(self.project_dir / POSTINGS_CACHE, "*.lock", {Path(name).with_suffix(".lock").name
                                                                          for name in entries})
-            self.postings_child.enter_context(alongside(lambda: make_postings(segments), _child_error))
+            made = functools.partial(_store_postings, self.project_dir / FILES_CACHE)
+            self.postings_child.enter_context(alongside(lambda: make_postings(segments, made),
+                                                        _child_error("the search index")))
             self.postings_segments = segments
 
     def _start_downloads(self) -> None:
@@ -255,7 +259,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
                                for compilation in self.compilations] if self.config.downloads else []
         missing = missing_downloads(self.download_plans)
         if missing:
-            self.downloads_child.enter_context(alongside(lambda: [make() for make in missing], _child_error))
+            self.downloads_child.enter_context(alongside(lambda: [make() for make in missing],
+                                                          _child_error("the Word and EPUB files")))
 
     def on_nav(self, nav, config, files):
         """Take from the render cache the pages whose inputs are unchanged, and leave every page of a compilation out
@@ -424,10 +429,16 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         if self.search_index is not None:
             # The hosted site is served over http, where JSON is read; the offline one has scripts for file://
             # (and the head as JSON too, which Material's bundle fetches if the site is put on a server after all).
+            folders = set()
             for path, content in index_file_items(self.search_index, scripts=self.config.offline,
                                                   cache_dir=self.project_dir / POSTINGS_CACHE,
-                                                  segments=self.postings_segments):
-                write_file(content.encode("utf-8"), str(Path(config.site_dir) / path))  # one at a time: 300 MB at 19k
+                                                  segments=self.postings_segments):  # one at a time: 300 MB at 19k
+                target = site_dir / path
+                if target.parent not in folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(target.parent)
+                place_file(path, content, target, self.project_dir / FILES_CACHE)
+            remove_unused(self.project_dir / FILES_CACHE, "*.*", set())
         if not (self.config.offline or self.serving):
             precompress(site_dir, self.project_dir / COMPRESSED_CACHE)  # last: every text file is written
         if self.render_cache is not None:
@@ -480,11 +491,21 @@ def _cached_compilation(seed: Path, verbatim: bool, cache_folder: Path) -> Compi
     return _COMPILATIONS[key]
 
 
-def _child_error(error: BaseException) -> str:
-    """The line a failure in the downloads' child process gives."""
-    if isinstance(error, (InputError, OSError)):
-        return f"making the Word and EPUB files failed: {error}"
-    return f"making the Word and EPUB files failed: {type(error).__name__}: {error} (a bug; please report it)"
+def _store_postings(folder: Path, segment: int, postings) -> None:
+    """Store new postings files in the file store, as both sites hold them (gzipped JSON, scripts), ahead of
+    _finish_site, which then only links them."""
+    for scripts in (False, True):
+        for path, content in postings_file_items(segment, postings, scripts):
+            stored_file(path, content, folder)
+
+
+def _child_error(work: str):
+    """What turns a failure of the work in a child process (the downloads, the postings) into its one line."""
+    def line(error: BaseException) -> str:
+        if isinstance(error, (InputError, OSError)):
+            return f"making {work} failed: {error}"
+        return f"making {work} failed: {type(error).__name__}: {error} (a bug; please report it)"
+    return line
 
 
 def _strict_build_will_fail(config) -> bool:

@@ -12,7 +12,9 @@ the terms are is in the postings (see Postings): for every character, the docs t
 pair of neighbouring characters, every place it occurs, in a few segments of the docs (postings_segments). A query
 loads, in each segment, the postings file that holds each of its characters or pairs, finds from them exactly which docs hold each term and how often, ranks them, and loads the text of the
 first few results only, for their snippets: the docs are in shards of about ``TEXT_SHARD_BYTES``, in TOC order. On the
-hosted site the worker fetches each file as JSON (``search/postings/S-N.json``, ``search/shards/N.json``). The offline
+hosted site the worker fetches each file as gzipped JSON (``search/postings/S-N.json.gz``, ``search/shards/N.json.gz``),
+which it unpacks itself (DecompressionStream): a host keeps them at half their size, and sends them so however it
+is set up. The offline
 site has them as scripts (``.js``) instead, which file their data in the global ``__speechsiteShards`` under the
 script's own path: from file:// the page adds a <script> tag for each, and over http (the offline site put on a
 server after all) the worker imports them.
@@ -21,6 +23,7 @@ server after all) the worker imports them.
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import itertools
 import json
@@ -41,16 +44,20 @@ INDEX_JSON = "search/search_index.json"
 """Fetched by Material's bundle on the hosted site."""
 INDEX_SCRIPT = "search/search_index.js"
 """Loaded by Material's bundle with a <script> tag from file://; it sets the global ``__index``."""
-SHARD_JSON = "search/shards/{}.json"
-"""Shard N of a split index (docs with their text), fetched by the search worker on the hosted site."""
+SHARD_JSON = "search/shards/{}.json.gz"
+"""Shard N of a split index (docs with their text), fetched by the search worker on the hosted site, gzipped (see
+file_bytes)."""
 SHARD_SCRIPT = "search/shards/{}.js"
 """The same as a script, loaded with a <script> tag from file://."""
-POSTINGS_JSON = "search/postings/{}-{}.json"
-"""Postings file N of segment S of a split index (see postings_segments), fetched by the search worker."""
+POSTINGS_JSON = "search/postings/{}-{}.json.gz"
+"""Postings file N of segment S of a split index (see postings_segments), fetched by the search worker, gzipped."""
 POSTINGS_SCRIPT = "search/postings/{}-{}.js"
 """The same as a script, for file://."""
 SHARDS_GLOBAL = "(self.__speechsiteShards = self.__speechsiteShards || {})"
 """Where a shard's script files its data, under the script's own path (search-setup.js takes it from there)."""
+PACKED_SUFFIX = ".gz"
+GZIP_LEVEL = 6
+"""As precompress.py's copies: 6 packs CJK JSON nearly as well as 9, in a third of the time."""
 HIGHLIGHT_SEPARATOR = r"[\s\u200b]+"
 """Material's highlighter on the page a result opens splits our terms at this; terms are separated by spaces only."""
 SHARD_BYTES = 1_000_000
@@ -129,7 +136,8 @@ def index_files(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool = Tru
                 segment_characters: int = SEGMENT_CHARACTERS) -> dict[str, str]:
     """{site-relative path: content} of the index files: the JSON, and with ``scripts`` the same as a script for
     file://; for an index larger than ``shard_bytes``, the head in those files, and each shard and postings file as
-    JSON, or with ``scripts`` as a script only. With a cache_dir, the postings come from there when they were made for the same texts (Postings)."""
+    JSON (to be written gzipped: file_bytes), or with ``scripts`` as a script only. With a cache_dir, the postings
+    come from there when they were made for the same texts (Postings)."""
     return dict(index_file_items(index, shard_bytes, scripts, text_shard_bytes, cache_dir, segment_characters))
 
 
@@ -153,11 +161,23 @@ def index_file_items(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool 
     if segments is None:
         segments = postings_segments(docs, cache_dir, segment_characters)
     for segment, postings in enumerate(segments):
-        for number, data in postings.files():
-            yield _the_file(_where(POSTINGS_JSON.format(segment, number), POSTINGS_SCRIPT.format(segment, number),
-                                   scripts), data)
+        yield from postings_file_items(segment, postings, scripts)
     head = _head(index, shards, segments, _where(POSTINGS_JSON, POSTINGS_SCRIPT, scripts))
     yield from _as_files(INDEX_JSON, INDEX_SCRIPT, _json(head), scripts, script_global="var __index")
+
+
+def postings_file_items(segment: int, postings: Postings, scripts: bool) -> Iterator[tuple[str, str]]:
+    """(path, content) of each postings file of the segment numbered ``segment``, as index_file_items gives them."""
+    for number, data in postings.files():
+        yield _the_file(_where(POSTINGS_JSON.format(segment, number), POSTINGS_SCRIPT.format(segment, number),
+                               scripts), data)
+
+
+def file_bytes(path: str, content: str) -> bytes:
+    """The bytes of an index file as index_file_items gives it: gzipped if its name ends in ``.gz`` (the hosted site's
+    shards and postings), with gzip's fixed settings and no time, so the same text gives the same bytes."""
+    data = content.encode("utf-8")
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0) if path.endswith(PACKED_SUFFIX) else data
 
 
 def _where(data_path: str, script_path: str, scripts: bool) -> dict[str, str]:
@@ -363,18 +383,20 @@ class Postings:
                 yield int(number), data
         os.utime(self.entry)  # used (see atomic.remove_unused)
 
-    def make_cached(self) -> None:
-        """Make the cache entry unless it is there (or being made: then wait for it). It holds the docs' lengths on
-        the first line, then each file's number and JSON on a line (JSON has no line feed inside)."""
+    def make_cached(self) -> bool:
+        """Make the cache entry unless it is there (or being made: then wait for it); True when it was made here. It
+        holds the docs' lengths on the first line, then each file's number and JSON on a line (JSON has no line feed
+        inside)."""
         with locked(self.entry):
             if self.entry.exists():
-                return
+                return False
             with writing_atomically(self.entry, "w", encoding="utf-8", newline="\n") as out:
                 made = self._made()
                 first = next(made, None)  # lengths are known once the first file is made
                 out.write(_json(self.lengths) + "\n")
                 for number, data in itertools.chain([first] if first else [], made):
                     out.write(f"{number} {data}\n")
+        return True
 
     def _made(self) -> Iterator[tuple[int, str]]:
         with tempfile.TemporaryDirectory(prefix="speechsite-postings-") as folder:
@@ -480,15 +502,17 @@ class _GroupFile:
         return tuple(columns[:2]), tuple(columns[2:])
 
 
-def make_postings(segments: list[Postings]) -> None:
+def make_postings(segments: list[Postings], made: Callable[[int, Postings], None] | None = None) -> None:
     """Make the cache entries of the segments that lack one, holding a lock on the whole cache folder meanwhile: the
     two builds of `python build.py` each start this, and one process making postings at a time is enough (each
-    takes a few hundred megabytes)."""
+    takes a few hundred megabytes). ``made`` is called with the number and postings of each segment whose entry was
+    made here (to store its files ahead: see plugin._start_postings)."""
     if not segments:
         return
     with locked(segments[0].entry.parent / "making"):
-        for postings in segments:
-            postings.make_cached()
+        for number, postings in enumerate(segments):
+            if postings.make_cached() and made is not None:
+                made(number, postings)
 
 
 class _GroupInMemory:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import collections
+import gzip
 import json
 import sys
 import unicodedata
@@ -14,9 +15,8 @@ import pytest
 
 from speechsite.model import Compilation, Paragraph, Speech, TocEntry
 from speechsite.search_index import (CHARACTER_SEED, HIGHLIGHT_SEPARATOR, INDEX_JSON, INDEX_SCRIPT, PAIR_SEED,
-                                     POSTINGS_SUFFIX,
-                                     SHARD_BYTES, SHARDS_GLOBAL, _hash, fold, haystack, index_files, search_index,
-                                     split_index)
+                                     POSTINGS_SUFFIX, SHARD_BYTES, SHARDS_GLOBAL, _hash, file_bytes, fold, haystack,
+                                     index_files, search_index, split_index)
 
 SMALL_SHARDS = 30_000
 """Bytes that split the seed's index (about 280 kB), and per shard of its docs: about ten shards."""
@@ -150,9 +150,15 @@ def test_a_split_index_is_its_head_shards_and_postings_as_json_or_for_file_urls_
     assert head["config"] == seed_index["config"]  # Material's highlighter reads it
     postings = head["docs"]["postings"]
     files = sum(segment["files"] for segment in postings["segments"])
-    assert len(hosted) == 1 + len(shards) + files and all(path.endswith(".json") for path in hosted)
+    assert len(hosted) == 1 + len(shards) + files
+    assert all(path.endswith(".json.gz") for path in hosted if path != INDEX_JSON)  # Material fetches the head
     for entry, docs in zip(head["docs"]["shards"], shards):
         assert json.loads(hosted[entry["data"]]) == docs
+        written = file_bytes(entry["data"], hosted[entry["data"]])
+        text = hosted[entry["data"]].encode()
+        assert gzip.decompress(written) == text and len(written) < 0.7 * len(text)
+        assert written == file_bytes(entry["data"], hosted[entry["data"]])  # no time in it: the same text, the same
+    assert file_bytes(INDEX_JSON, hosted[INDEX_JSON]) == hosted[INDEX_JSON].encode()
     offline = index_files(seed_index, SMALL_SHARDS, text_shard_bytes=SMALL_SHARDS)
     offline_head = json.loads(offline[INDEX_JSON])
     assert offline[INDEX_SCRIPT] == f"var __index = {offline[INDEX_JSON]};\n"

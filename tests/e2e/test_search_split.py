@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from speechsite.search_index import INDEX_JSON, index_files
+from speechsite.search_index import INDEX_JSON, PACKED_SUFFIX, file_bytes, index_files
 from tests.e2e.conftest import _QuietHandler
 from tests.e2e.test_search import assert_nothing_left_or_broke, results, search, speeches_containing
 from tests.test_search_index import SMALL_SHARDS
@@ -31,17 +31,20 @@ def split_sites(built_sites, tmp_path_factory) -> dict:
         for path, content in index_files(index, SMALL_SHARDS, scripts=name == "offline", text_shard_bytes=SMALL_SHARDS,
                                           segment_characters=SMALL_SHARDS).items():
             (folder / path).parent.mkdir(parents=True, exist_ok=True)
-            (folder / path).write_text(content, encoding="utf-8")
+            (folder / path).write_bytes(file_bytes(path, content))
         sites[name] = folder
     return sites
 
 
 @pytest.fixture(scope="session")
 def split_urls(split_sites) -> dict:
-    """Both split builds served over http: the offline one too, as when someone puts it on a server after all."""
+    """Both split builds served over http: the offline one too, as when someone puts it on a server after all; and the
+    hosted one by a host that sends its gzipped files with "Content-Encoding: gzip", so that the browser unpacks them
+    before the engine sees them."""
     servers, urls = [], {}
-    for name, folder in split_sites.items():
-        handler = functools.partial(_QuietHandler, directory=str(folder))
+    for name, folder, handler_class in [*((name, folder, _QuietHandler) for name, folder in split_sites.items()),
+                                        ("hosted, unpacked by the browser", split_sites["hosted"], _EncodingHandler)]:
+        handler = functools.partial(handler_class, directory=str(folder))
         servers.append(http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler))
         threading.Thread(target=servers[-1].serve_forever, daemon=True).start()
         urls[name] = f"http://127.0.0.1:{servers[-1].server_address[1]}/"
@@ -50,15 +53,25 @@ def split_urls(split_sites) -> dict:
         server.shutdown()
 
 
-@pytest.fixture(params=["hosted", "offline", "offline served over http"])
+class _EncodingHandler(_QuietHandler):
+    """Sends a .gz file as its content, gzip-encoded (as Apache does with AddEncoding gzip .gz)."""
+
+    def end_headers(self):
+        if self.path.endswith(PACKED_SUFFIX):
+            self.send_header("Content-Encoding", "gzip")
+        super().end_headers()
+
+
+@pytest.fixture(params=["hosted", "hosted, unpacked by the browser", "offline", "offline served over http"])
 def split_site(request, browser_page, split_sites, split_urls):
     """The home page URL of either build with a split index, and the shards its pages load, as they are loaded."""
     browser_page.shards = []
-    browser_page.on("request", lambda r: browser_page.shards.extend(re.findall(r"/shards/(\d+)\.js(?:on)?$", r.url)))
+    browser_page.on("request", lambda r: browser_page.shards.extend(re.findall(r"/shards/(\d+)\.js(?:on\.gz)?$",
+                                                                              r.url)))
     if request.param == "offline":
         browser_page.context.set_offline(True)
         return split_sites["offline"].as_uri() + "/index.html"
-    return split_urls["offline"] + "index.html" if "offline" in request.param else split_urls["hosted"]
+    return split_urls["offline"] + "index.html" if "offline" in request.param else split_urls[request.param]
 
 
 def search_all(page, query: str, expected: set[int]):
