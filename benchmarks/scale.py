@@ -36,9 +36,14 @@ NAV_TAG = re.compile(r"<(/?)nav\b")
 
 
 def folder_bytes(folder: Path, compressed_copies: bool = False) -> int:
-    """Bytes of the files under folder, without the .gz and .br copies unless asked."""
+    """Bytes of the files under folder, without the .gz and .br copies of its files unless asked (a file that is
+    gzipped only, such as a hosted search shard, counts)."""
     return sum(path.stat().st_size for path in folder.rglob("*")
-               if path.is_file() and (compressed_copies or path.suffix not in (".gz", ".br")))
+               if path.is_file() and (compressed_copies or not is_compressed_copy(path)))
+
+
+def is_compressed_copy(path: Path) -> bool:
+    return path.suffix in (".gz", ".br") and path.with_suffix("").is_file()
 
 
 def primary_nav_bytes(html: str) -> int:
