@@ -149,8 +149,8 @@ def _relation(path: Path, other: Path) -> str | None:
 def _written_by_a_build(folder: Path) -> bool:
     """An earlier output: empty, a site this generator built, or a dist folder of nothing but offline zips."""
     return folder.is_dir() and (_is_empty(folder) or _is_our_site(folder) or all(
-        (entry.is_file() and entry.name.endswith("-offline.zip")) or entry.name.startswith((STAGING_PREFIX, RETIRED_PREFIX))
-        for entry in folder.iterdir()))
+        (entry.is_file() and entry.name.endswith("-offline.zip"))
+        or entry.name.startswith((STAGING_PREFIX, RETIRED_PREFIX)) for entry in folder.iterdir()))
 
 
 def _is_empty(folder: Path) -> bool:

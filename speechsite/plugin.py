@@ -47,8 +47,8 @@ from .pipeline import decision_report
 from .precompress import FOLDER as COMPRESSED_CACHE, precompress
 from .render_cache import FOLDER as RENDER_CACHE, RenderCache, RenderedPage, ReusablePage, site_fingerprint
 from .reproducible import gzip_sitemap, source_date, source_date_epoch
-from .search_index import (POSTINGS_SUFFIX, index_file_items, is_split, make_postings, postings_file_items,
-                           postings_segments, search_index)
+from .search_index import (POSTINGS_SUFFIX, Postings, index_file_items, is_split, make_postings,
+                           postings_file_items, postings_segments, search_index)
 from .site_url import checked_site_url
 from .template_cache import COMPILED_TEMPLATES, FOLDER as TEMPLATE_CACHE_FOLDER
 from .theme import tune_theme
@@ -427,8 +427,9 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         for file in reused:
             link_or_copy(file.page.reused.html_file, file.abs_dest_path)
         if self.search_index is not None:
-            # The hosted site is served over http, where JSON is read; the offline one has scripts for file://
-            # (and the head as JSON too, which Material's bundle fetches if the site is put on a server after all).
+            # The hosted site's worker fetches gzipped JSON; the offline one has scripts for file:// (and the head as
+            # JSON too, which Material's bundle fetches if the site is put on a server after all). Each file is a
+            # link to the file store's copy, written only when new.
             folders = set()
             for path, content in index_file_items(self.search_index, scripts=self.config.offline,
                                                   cache_dir=self.project_dir / POSTINGS_CACHE,
@@ -491,7 +492,7 @@ def _cached_compilation(seed: Path, verbatim: bool, cache_folder: Path) -> Compi
     return _COMPILATIONS[key]
 
 
-def _store_postings(folder: Path, segment: int, postings) -> None:
+def _store_postings(folder: Path, segment: int, postings: Postings) -> None:
     """Store new postings files in the file store, as both sites hold them (gzipped JSON, scripts), ahead of
     _finish_site, which then only links them."""
     for scripts in (False, True):
