@@ -48,14 +48,19 @@ def writing_atomically(path: Path, mode: str = "wb", **open_arguments) -> Iterat
 
 
 @contextmanager
-def locked(entry: Path) -> Iterator[None]:
+def locked(entry: Path, wait: bool = True) -> Iterator[bool]:
     """Hold an exclusive lock beside a cache entry (``entry.lock``), for processes that make the same entry at the
-    same time: the others wait, then find it made. Where fcntl does not exist each process makes its own."""
+    same time: the others wait, then find it made; or, with ``wait`` false, go on at once, told False (nothing held).
+    Where fcntl does not exist each process makes its own."""
     entry.parent.mkdir(parents=True, exist_ok=True)
     with open(entry.with_suffix(".lock"), "a") as lock:
         if fcntl is not None:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+        yield True
 
 
 def remove_unused(folder: Path, pattern: str, in_use: set[str]) -> None:

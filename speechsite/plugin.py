@@ -48,7 +48,7 @@ from .precompress import FOLDER as COMPRESSED_CACHE, precompress
 from .render_cache import FOLDER as RENDER_CACHE, RenderCache, RenderedPage, ReusablePage, site_fingerprint
 from .reproducible import gzip_sitemap, source_date, source_date_epoch
 from .search_index import (POSTINGS_SUFFIX, Postings, index_file_items, is_split, make_postings,
-                           postings_file_items, postings_segments, search_index)
+                           postings_file_items, postings_segments, search_index, wait_for_postings)
 from .site_url import checked_site_url
 from .template_cache import COMPILED_TEMPLATES, FOLDER as TEMPLATE_CACHE_FOLDER
 from .theme import tune_theme
@@ -238,7 +238,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
     def _start_postings(self) -> None:
         """Make a large search index's postings in a child process while this one renders (seconds for a hundred
         compilations: serve would show an edit that much later); _finish_site waits for them and reads them from the
-        cache. Of the two builds of `python build.py`, one makes them and the other waits (Postings)."""
+        cache. Of the two builds of `python build.py`, one makes them and the other waits for them (make_postings)."""
         self.postings_child, self.postings_segments = ExitStack(), None
         if self.search_index is not None and is_split(self.search_index):
             segments = postings_segments(self.search_index["docs"], self.project_dir / POSTINGS_CACHE)
@@ -418,6 +418,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             self.postings_child.close()
         except ChildFailed as error:
             raise PluginError(str(error)) from None
+        wait_for_postings(self.postings_segments or [])  # the other build's child may be making them
         for plan in self.download_plans:
             place_downloads(plan, site_dir)
         gzip_sitemap(site_dir)

@@ -503,16 +503,25 @@ class _GroupFile:
 
 
 def make_postings(segments: list[Postings], made: Callable[[int, Postings], None] | None = None) -> None:
-    """Make the cache entries of the segments that lack one, holding a lock on the whole cache folder meanwhile: the
-    two builds of `python build.py` each start this, and one process making postings at a time is enough (each
-    takes a few hundred megabytes). ``made`` is called with the number and postings of each segment whose entry was
-    made here (to store its files ahead: see plugin._start_postings)."""
+    """Make the cache entries of the segments that lack one, holding a lock on the whole cache folder meanwhile, or
+    return at once if another process holds it: the two builds of `python build.py` each start this in a child
+    process, and one making postings (a few hundred megabytes) is enough; the other build's child ends instead of
+    waiting (a forked child that lives on holds on to the memory its parent changes), and that build waits for them
+    with wait_for_postings. ``made`` is called with the number and postings of each segment whose entry was made here
+    (to store its files ahead: see plugin._start_postings)."""
     if not segments:
         return
-    with locked(segments[0].entry.parent / "making"):
-        for number, postings in enumerate(segments):
+    with locked(segments[0].entry.parent / "making", wait=False) as held:
+        for number, postings in enumerate(segments if held else []):
             if postings.make_cached() and made is not None:
                 made(number, postings)
+
+
+def wait_for_postings(segments: list[Postings]) -> None:
+    """Wait until no process is making postings in the segments' cache folder (see make_postings)."""
+    if segments:
+        with locked(segments[0].entry.parent / "making"):
+            pass
 
 
 class _GroupInMemory:

@@ -8,15 +8,18 @@ import collections
 import gzip
 import json
 import sys
+import threading
 import unicodedata
 from pathlib import Path
 
 import pytest
 
+from speechsite.atomic import locked
 from speechsite.model import Compilation, Paragraph, Speech, TocEntry
 from speechsite.search_index import (CHARACTER_SEED, HIGHLIGHT_SEPARATOR, INDEX_JSON, INDEX_SCRIPT, PAIR_SEED,
                                      POSTINGS_SUFFIX, SHARD_BYTES, SHARDS_GLOBAL, _hash, file_bytes, fold, haystack,
-                                     index_files, search_index, split_index)
+                                     index_files, make_postings, postings_segments, search_index, split_index,
+                                     wait_for_postings)
 
 SMALL_SHARDS = 30_000
 """Bytes that split the seed's index (about 280 kB), and per shard of its docs: about ten shards."""
@@ -335,3 +338,23 @@ def test_postings_are_kept_in_the_cache_by_the_texts_they_come_from(seed_index, 
     edited["docs"][0]["paragraphs"][0][1] += "新增"
     assert index_files(edited, SMALL_SHARDS, cache_dir=tmp_path) == index_files(edited, SMALL_SHARDS)
     assert len(list(tmp_path.glob(f"*{POSTINGS_SUFFIX}"))) == 2
+
+
+def test_while_one_process_makes_the_postings_another_returns_at_once_and_its_build_waits_for_them(seed_index,
+                                                                                                 tmp_path):
+    """The two builds of `python build.py` each start a child making the postings: one makes them, the other child
+    ends at once (a forked child that waits holds on to memory), and its build waits before it reads them."""
+    segments = postings_segments(seed_index["docs"], tmp_path, segment_characters=SMALL_SHARDS)
+    with locked(tmp_path / "making"):  # as the other build's child holds it while making
+        making = threading.Thread(target=make_postings, args=(segments,), daemon=True)
+        making.start()
+        making.join(5)
+        assert not making.is_alive() and not list(tmp_path.glob(f"*{POSTINGS_SUFFIX}"))  # returned, made none
+        waited = threading.Thread(target=wait_for_postings, args=(segments,))
+        waited.start()
+        waited.join(0.3)
+        assert waited.is_alive()  # the build waits while they are being made
+    waited.join(5)
+    assert not waited.is_alive()
+    make_postings(segments)
+    assert len(list(tmp_path.glob(f"*{POSTINGS_SUFFIX}"))) == len(segments) > 1
