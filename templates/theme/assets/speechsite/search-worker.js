@@ -23,19 +23,30 @@ function load(file) {
   return fetch(url).then(response => {
     if (!response.ok)
       throw new Error("speechsite search: cannot load " + url + " (" + response.status + ")")
-    return response.arrayBuffer()
-  }).then(unpacked).then(JSON.parse)
+    return unpacked(response.body)
+  }).then(text => JSON.parse(text))
 }
 
 /**
- * The text of a gzipped file. A host that sends a .gz file with "Content-Encoding: gzip" (Apache's AddEncoding) has
- * the browser unpack it already: then the bytes lack gzip's magic number and are the text itself.
+ * The text of a gzipped file, unpacked as it arrives. A host that sends a .gz file with "Content-Encoding:
+ * gzip" (Apache's AddEncoding) has the browser unpack it already: then the first byte is not gzip's (0x1f) but the
+ * JSON's own. (Reading the whole file before unpacking it cost a query a tenth more time.)
  */
-function unpacked(bytes) {
-  const start = new Uint8Array(bytes, 0, Math.min(2, bytes.byteLength))
-  if (start[0] !== 0x1f || start[1] !== 0x8b)
-    return new TextDecoder().decode(bytes)
-  return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text()
+function unpacked(body) {
+  const reader = body.getReader()
+  return reader.read().then(first => {
+    const whole = new ReadableStream({
+      start(controller) {
+        if (!first.done)
+          controller.enqueue(first.value)
+      },
+      pull(controller) {
+        return reader.read().then(({ done, value }) => done ? controller.close() : controller.enqueue(value))
+      }
+    })
+    const gzipped = !first.done && first.value[0] === 0x1f
+    return new Response(gzipped ? whole.pipeThrough(new DecompressionStream("gzip")) : whole).text()
+  })
 }
 
 const answer = self.SpeechsiteSearch.handler(message => postMessage(message), load)
