@@ -154,12 +154,12 @@ def write_index(site: Site, index: dict) -> None:
 
 
 def index_bytes(site: Site) -> tuple[int, int, int, int]:
-    """Bytes of the index files this site's pages use (gzipped JSON over http, scripts from file://): all of them, the
-    head (loaded with the page), and the number of shards of text and of postings files."""
+    """Bytes of the index files this site's pages use (JSON over http, the shards gzipped; scripts from file://): all
+    of them, the head (loaded with the page), and the number of shards of text and of postings files."""
     search = site.folder / "search"
     head = search / Path(INDEX_JSON if site.protocol == "http" else INDEX_SCRIPT).name
-    suffix = "json.gz" if site.protocol == "http" else "js"
-    shards, postings = list(search.glob(f"shards/*.{suffix}")), list(search.glob(f"postings/*.{suffix}"))
+    shards = list(search.glob("shards/*.json.gz" if site.protocol == "http" else "shards/*.js"))
+    postings = list(search.glob("postings/*.json" if site.protocol == "http" else "postings/*.js"))
     total = head.stat().st_size + sum(path.stat().st_size for path in shards + postings)
     return total, head.stat().st_size, len(shards), len(postings)
 

@@ -44,7 +44,7 @@ from .output_paths import check_site_dir, link_or_copy, replace_site, stage
 from .parallel import ChildFailed, alongside
 from .overrides import override_path
 from .pipeline import decision_report
-from .precompress import FOLDER as COMPRESSED_CACHE, precompress
+from .precompress import FOLDER as COMPRESSED_CACHE, compress_ahead, precompress
 from .render_cache import FOLDER as RENDER_CACHE, RenderCache, RenderedPage, ReusablePage, site_fingerprint
 from .reproducible import gzip_sitemap, source_date, source_date_epoch
 from .search_index import (POSTINGS_SUFFIX, Postings, index_file_items, is_split, make_postings,
@@ -246,7 +246,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             remove_unused(self.project_dir / POSTINGS_CACHE, f"*{POSTINGS_SUFFIX}", entries)
             remove_unused(self.project_dir / POSTINGS_CACHE, "*.lock", {Path(name).with_suffix(".lock").name
                                                                          for name in entries})
-            made = functools.partial(_store_postings, self.project_dir / FILES_CACHE)
+            made = functools.partial(_store_postings, self.project_dir / FILES_CACHE,
+                                     None if self.serving else self.project_dir / COMPRESSED_CACHE)
             self.postings_child.enter_context(alongside(lambda: make_postings(segments, made),
                                                         _child_error("the search index")))
             self.postings_segments = segments
@@ -428,9 +429,9 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         for file in reused:
             link_or_copy(file.page.reused.html_file, file.abs_dest_path)
         if self.search_index is not None:
-            # The hosted site's worker fetches gzipped JSON; the offline one has scripts for file:// (and the head as
-            # JSON too, which Material's bundle fetches if the site is put on a server after all). Each file is a
-            # link to the file store's copy, written only when new.
+            # The hosted site's worker fetches JSON (the shards gzipped); the offline one has scripts for file://
+            # (and the head as JSON too, which Material's bundle fetches if the site is put on a server after all).
+            # Each file is a link to the file store's copy, written only when new.
             folders = set()
             for path, content in index_file_items(self.search_index, scripts=self.config.offline,
                                                   cache_dir=self.project_dir / POSTINGS_CACHE,
@@ -493,12 +494,15 @@ def _cached_compilation(seed: Path, verbatim: bool, cache_folder: Path) -> Compi
     return _COMPILATIONS[key]
 
 
-def _store_postings(folder: Path, segment: int, postings: Postings) -> None:
-    """Store new postings files in the file store, as both sites hold them (gzipped JSON, scripts), ahead of
-    _finish_site, which then only links them."""
+def _store_postings(folder: Path, compressed: Path | None, segment: int, postings: Postings) -> None:
+    """Store new postings files in the file store, as both sites hold them (JSON, scripts), with the hosted form's
+    compressed copies in ``compressed`` (precompress's cache; None for a preview, which has none): _finish_site and
+    precompress then only link them."""
     for scripts in (False, True):
         for path, content in postings_file_items(segment, postings, scripts):
             stored_file(path, content, folder)
+            if not scripts and compressed is not None:
+                compress_ahead(content.encode("utf-8"), compressed)
 
 
 def _child_error(work: str):

@@ -45,7 +45,7 @@ def precompress(site_dir: Path, cache_dir: Path | None = None) -> int:
         data = path.read_bytes()
         if len(data) < MIN_BYTES:
             continue
-        name = hashlib.sha256(SETTINGS.encode() + b"\0" + data).hexdigest()[:40]
+        name = _entry_name(data)
         for suffix, compress in COMPRESSORS.items():
             copy = path.with_name(path.name + suffix)
             if copy.exists():  # sitemap.xml.gz is the site's own, dated
@@ -62,6 +62,23 @@ def precompress(site_dir: Path, cache_dir: Path | None = None) -> int:
     if cache_dir is not None:
         remove_unused(cache_dir, "*.*", in_use)
     return compressed
+
+
+def compress_ahead(data: bytes, cache_dir: Path) -> None:
+    """Put the compressed copies of a file the site will hold into the cache now, so that precompress finds them: for
+    files made in another process while the pages render (the search postings), which would otherwise be compressed
+    at the end of the build, when nothing else is left to do."""
+    if len(data) < MIN_BYTES:
+        return
+    name = _entry_name(data)
+    for suffix, compress in COMPRESSORS.items():
+        entry = cache_dir / f"{name}{suffix}"
+        if not entry.exists():
+            write_atomically(entry, compress(data))
+
+
+def _entry_name(data: bytes) -> str:
+    return hashlib.sha256(SETTINGS.encode() + b"\0" + data).hexdigest()[:40]
 
 
 def _linked(entry: Path, copy: Path, size: int) -> bool:

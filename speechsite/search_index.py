@@ -10,13 +10,14 @@ An index larger than ``SHARD_BYTES`` is split, so that no page loads it whole an
 file then holds only a head: each doc's title, address and length (what the ranking and a result's title need). Where
 the terms are is in the postings (see Postings): for every character, the docs that hold it and how often; for every
 pair of neighbouring characters, every place it occurs, in a few segments of the docs (postings_segments). A query
-loads, in each segment, the postings file that holds each of its characters or pairs, finds from them exactly which docs hold each term and how often, ranks them, and loads the text of the
-first few results only, for their snippets: the docs are in shards of about ``TEXT_SHARD_BYTES``, in TOC order. On the
-hosted site the worker fetches each file as gzipped JSON (``search/postings/S-N.json.gz``, ``search/shards/N.json.gz``),
-which it unpacks itself (DecompressionStream): a host keeps them at half their size, and sends them so however it
-is set up. The offline
-site has them as scripts (``.js``) instead, which file their data in the global ``__speechsiteShards`` under the
-script's own path: from file:// the page adds a <script> tag for each, and over http (the offline site put on a
+loads, in each segment, the postings file that holds each of its characters or pairs, finds from them exactly which
+docs hold each term and how often, ranks them, and loads the text of the first few results only, for their snippets:
+the docs are in shards of about ``TEXT_SHARD_BYTES``, in TOC order. On the hosted site the worker fetches the
+postings as JSON (``search/postings/S-N.json``) and the shards as gzipped JSON (``search/shards/N.json.gz``), which it
+unpacks itself (DecompressionStream): a host keeps the texts at 43 % of their size, and sends them so however it is
+set up; the postings stay plain, since unpacking a query's 20-30 of them made its first answer a fifth slower. The
+offline site has them as scripts (``.js``) instead, which file their data in the global ``__speechsiteShards`` under
+the script's own path: from file:// the page adds a <script> tag for each, and over http (the offline site put on a
 server after all) the worker imports them.
 """
 
@@ -49,8 +50,8 @@ SHARD_JSON = "search/shards/{}.json.gz"
 file_bytes)."""
 SHARD_SCRIPT = "search/shards/{}.js"
 """The same as a script, loaded with a <script> tag from file://."""
-POSTINGS_JSON = "search/postings/{}-{}.json.gz"
-"""Postings file N of segment S of a split index (see postings_segments), fetched by the search worker, gzipped."""
+POSTINGS_JSON = "search/postings/{}-{}.json"
+"""Postings file N of segment S of a split index (see postings_segments), fetched by the search worker."""
 POSTINGS_SCRIPT = "search/postings/{}-{}.js"
 """The same as a script, for file://."""
 SHARDS_GLOBAL = "(self.__speechsiteShards = self.__speechsiteShards || {})"
@@ -136,7 +137,7 @@ def index_files(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool = Tru
                 segment_characters: int = SEGMENT_CHARACTERS) -> dict[str, str]:
     """{site-relative path: content} of the index files: the JSON, and with ``scripts`` the same as a script for
     file://; for an index larger than ``shard_bytes``, the head in those files, and each shard and postings file as
-    JSON (to be written gzipped: file_bytes), or with ``scripts`` as a script only. With a cache_dir, the postings
+    JSON (shards to be written gzipped: file_bytes), or with ``scripts`` as a script only. With a cache_dir, the postings
     come from there when they were made for the same texts (Postings)."""
     return dict(index_file_items(index, shard_bytes, scripts, text_shard_bytes, cache_dir, segment_characters))
 
@@ -175,7 +176,7 @@ def postings_file_items(segment: int, postings: Postings, scripts: bool) -> Iter
 
 def file_bytes(path: str, content: str) -> bytes:
     """The bytes of an index file as index_file_items gives it: gzipped if its name ends in ``.gz`` (the hosted site's
-    shards and postings), with gzip's fixed settings and no time, so the same text gives the same bytes."""
+    shards), with gzip's fixed settings and no time, so the same text gives the same bytes."""
     data = content.encode("utf-8")
     return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0) if path.endswith(PACKED_SUFFIX) else data
 

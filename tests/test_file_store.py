@@ -8,7 +8,7 @@ import gzip
 
 import pytest
 
-from speechsite import file_store
+from speechsite import file_store, precompress
 from speechsite.plugin import _store_postings
 from speechsite.search_index import index_file_items, make_postings, postings_segments
 
@@ -43,14 +43,15 @@ def test_the_same_text_is_written_once_and_a_new_text_gets_an_entry_of_its_own(t
 def test_the_postings_child_stores_every_file_of_the_segments_it_made_so_that_placing_them_writes_nothing(
         tmp_path, monkeypatch):
     """What plugin._start_postings runs in its child: a rebuild's new postings files are in the store, in the hosted
-    (gzipped JSON) and the offline (script) form, before _finish_site places them."""
+    (JSON) and the offline (script) form, with the hosted form's compressed copies, before _finish_site places them
+    and precompress links the copies."""
     docs = [{"title": f"第{n}篇", "location": f"c{c}/speeches/{n:02}/", "collection": f"汇编{c}",
              "paragraphs": [["p1", f"{c}号汇编第{n}篇：推进改革发展稳定各项工作。" * 20, 0]]}
             for c in range(2) for n in range(5)]
     index = {"config": {}, "docs": docs}
     segments = postings_segments(docs, tmp_path / "postings", segment_characters=1_000)
     assert len(segments) == 2
-    make_postings(segments, functools.partial(_store_postings, tmp_path / "store"))
+    make_postings(segments, functools.partial(_store_postings, tmp_path / "store", tmp_path / "compressed"))
     monkeypatch.setattr(file_store, "file_bytes", lambda path, content: pytest.fail(f"{path} written again"))
     placed = 0
     for scripts in (False, True):
@@ -59,3 +60,11 @@ def test_the_postings_child_stores_every_file_of_the_segments_it_made_so_that_pl
                 file_store.stored(path, content, tmp_path / "store")
                 placed += 1
     assert placed == 2 * sum(postings.file_count for postings in segments)
+    site = tmp_path / "site" / "search" / "postings"  # the hosted form's .gz and .br copies are made already
+    site.mkdir(parents=True)
+    for path, content in index_file_items(index, 0, False, cache_dir=tmp_path / "postings", segments=segments):
+        if "/postings/" in path:
+            file_store.place(path, content, site / path.rsplit("/", 1)[1], tmp_path / "store")
+    monkeypatch.setitem(precompress.COMPRESSORS, ".gz", lambda data: pytest.fail("compressed again"))
+    monkeypatch.setitem(precompress.COMPRESSORS, ".br", lambda data: pytest.fail("compressed again"))
+    assert precompress.precompress(tmp_path / "site", tmp_path / "compressed") > 0

@@ -154,7 +154,8 @@ def test_a_split_index_is_its_head_shards_and_postings_as_json_or_for_file_urls_
     postings = head["docs"]["postings"]
     files = sum(segment["files"] for segment in postings["segments"])
     assert len(hosted) == 1 + len(shards) + files
-    assert all(path.endswith(".json.gz") for path in hosted if path != INDEX_JSON)  # Material fetches the head
+    assert {path.split("/")[1]: path.split(".", 1)[1] for path in hosted} == {  # the shards gzipped
+        "search_index.json": "json", "shards": "json.gz", "postings": "json"}
     for entry, docs in zip(head["docs"]["shards"], shards):
         assert json.loads(hosted[entry["data"]]) == docs
         written = file_bytes(entry["data"], hosted[entry["data"]])
