@@ -7,8 +7,8 @@ importScripts("search-engine.js")
 const SITE = new URL("../../", location.href)   /* this file is assets/speechsite/search-worker.js in the site */
 
 /**
- * A file of a split index (speechsite/search_index.py): gzipped JSON on the hosted site; on the offline one, when it
- * is served over http after all, a script that files its data under its own path.
+ * A file of a split index (speechsite/search_index.py): JSON on the hosted site (a shard gzipped, .json.gz); on the
+ * offline one, when it is served over http after all, a script that files its data under its own path.
  */
 function load(file) {
   if (!file.data) {
@@ -23,8 +23,8 @@ function load(file) {
   return fetch(url).then(response => {
     if (!response.ok)
       throw new Error("speechsite search: cannot load " + url + " (" + response.status + ")")
-    return unpacked(response.body)
-  }).then(text => JSON.parse(text))
+    return file.data.endsWith(".gz") ? unpacked(response.body).then(text => JSON.parse(text)) : response.json()
+  })
 }
 
 /**
