@@ -15,7 +15,8 @@ docs hold each term and how often, ranks them, and loads the text of the first f
 the docs are in shards of about ``TEXT_SHARD_BYTES``, in TOC order. On the hosted site the worker fetches the
 postings as JSON (``search/postings/S-N.json``) and the shards as gzipped JSON (``search/shards/N.json.gz``), which it
 unpacks itself (DecompressionStream): a host keeps the texts at 43 % of their size, and sends them so however it is
-set up; the postings stay plain, since unpacking a query's 20-30 of them made its first answer a fifth slower. The
+set up; the postings stay plain, since reading a query's 20-30 of them through the unpacking stream made its first
+answer a fifth slower. The
 offline site has them as scripts (``.js``) instead, which file their data in the global ``__speechsiteShards`` under
 the script's own path: from file:// the page adds a <script> tag for each, and over http (the offline site put on a
 server after all) the worker imports them.
