@@ -13,7 +13,8 @@ from pathlib import Path
 
 from .atomic import write_atomically
 from .output_paths import link_or_copy
-from .search_index import GZIP_LEVEL, PACKED_SUFFIX, file_bytes
+from .precompress import GZIP_LEVEL
+from .search_index import PACKED_SUFFIX, file_bytes
 
 FOLDER = Path(".cache", "speechsite", "files")
 """The entries, relative to the project folder."""

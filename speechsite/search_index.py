@@ -16,16 +16,14 @@ the docs are in shards of about ``TEXT_SHARD_BYTES``, in TOC order. On the hoste
 postings as JSON (``search/postings/S-N.json``) and the shards as gzipped JSON (``search/shards/N.json.gz``), which it
 unpacks itself (DecompressionStream): a host keeps the texts at 43 % of their size, and sends them so however it is
 set up; the postings stay plain, since reading a query's 20-30 of them through the unpacking stream made its first
-answer a fifth slower. The
-offline site has them as scripts (``.js``) instead, which file their data in the global ``__speechsiteShards`` under
-the script's own path: from file:// the page adds a <script> tag for each, and over http (the offline site put on a
-server after all) the worker imports them.
+answer a fifth slower. The offline site has them as scripts (``.js``) instead, which file their data in the global
+``__speechsiteShards`` under the script's own path: from file:// the page adds a <script> tag for each, and over http
+(the offline site put on a server after all) the worker imports them.
 """
 
 from __future__ import annotations
 
 import base64
-import gzip
 import hashlib
 import itertools
 import json
@@ -40,6 +38,7 @@ import numpy
 
 from .atomic import locked, writing_atomically
 from .model import Compilation
+from .precompress import COMPRESSORS
 from .write import speech_path
 
 INDEX_JSON = "search/search_index.json"
@@ -58,8 +57,7 @@ POSTINGS_SCRIPT = "search/postings/{}-{}.js"
 SHARDS_GLOBAL = "(self.__speechsiteShards = self.__speechsiteShards || {})"
 """Where a shard's script files its data, under the script's own path (search-setup.js takes it from there)."""
 PACKED_SUFFIX = ".gz"
-GZIP_LEVEL = 6
-"""As precompress.py's copies: 6 packs CJK JSON nearly as well as 9, in a third of the time."""
+"""An index file named so is written gzipped (file_bytes), as precompress.py gzips its copies."""
 HIGHLIGHT_SEPARATOR = r"[\s\u200b]+"
 """Material's highlighter on the page a result opens splits our terms at this; terms are separated by spaces only."""
 SHARD_BYTES = 1_000_000
@@ -179,7 +177,7 @@ def file_bytes(path: str, content: str) -> bytes:
     """The bytes of an index file as index_file_items gives it: gzipped if its name ends in ``.gz`` (the hosted site's
     shards), with gzip's fixed settings and no time, so the same text gives the same bytes."""
     data = content.encode("utf-8")
-    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0) if path.endswith(PACKED_SUFFIX) else data
+    return COMPRESSORS[PACKED_SUFFIX](data) if path.endswith(PACKED_SUFFIX) else data
 
 
 def _where(data_path: str, script_path: str, scripts: bool) -> dict[str, str]:
