@@ -9,7 +9,10 @@ user + system time of it and every process it waited for (the forked offline bui
 Only the cache entries of its own compilations are removed (and at the end all of them), never the others; compiled
 templates stay cached throughout, as after any earlier build.
 
-  python benchmarks/rebuild.py [--compilations 20] [--rounds 3] [--scratch DIR]
+  python benchmarks/rebuild.py [--compilations 20] [--rounds 3] [--scratch DIR] [--only warm,edited]
+
+--only keeps the runs whose labels contain one of the words given (at 300 compilations and more the cold runs
+take minutes each).
 """
 
 from __future__ import annotations
@@ -62,7 +65,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--scratch", type=Path, help="where the seeds and sites go (default: the system's temporary "
                         "folder; on some machines file creation there is far slower than beside the project)")
+    parser.add_argument("--only", help="comma-separated words; only the runs whose labels contain one of them")
     args = parser.parse_args()
+    runs = {label: run for label, run in RUNS.items()
+            if not args.only or any(word in label for word in args.only.split(","))}
+    if not runs:
+        parser.error(f"--only {args.only}: no run's label contains these words")
     os.chdir(PROJECT_DIR)  # the builds run here, and an entry's name depends on how its seed is shown from here
     with tempfile.TemporaryDirectory(dir=args.scratch) as scratch:
         scratch = Path(scratch)
@@ -82,9 +90,9 @@ def main() -> None:
 
         try:
             run([], cold=True)  # byte-compiled modules, compiled templates, the file cache
-            results: dict[str, list[tuple[float, float]]] = {label: [] for label in RUNS}
+            results: dict[str, list[tuple[float, float]]] = {label: [] for label in runs}
             for _ in range(args.rounds):
-                for label, (command, cold, edit) in RUNS.items():
+                for label, (command, cold, edit) in runs.items():
                     results[label].append(run(command, cold, edit))
         finally:
             for entry in entries:
