@@ -34,7 +34,7 @@ from mkdocs.utils import CountHandler
 from .atomic import remove_unused, unfreeze_cache
 from .compilation_cache import FOLDER as COMPILATIONS_CACHE, prepared_compilations
 from .downloads.site_files import (compilation_downloads, download_plan, missing_downloads, place_downloads,
-                                   speech_download)
+                                   plan_entries, speech_download)
 from .compact import without_indentation
 from .errors import InputError
 from .fidelity import check_page
@@ -258,6 +258,9 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         self.downloads_child = ExitStack()
         self.download_plans = [download_plan(compilation, self.hosted_url, self.project_dir / DOWNLOADS_CACHE)
                                for compilation in self.compilations] if self.config.downloads else []
+        if self.download_plans:
+            remove_unused(self.project_dir / DOWNLOADS_CACHE, "*.*",
+                          plan_entries(self.download_plans, self.compilations, self.hosted_url))
         missing = missing_downloads(self.download_plans)
         if missing:
             self.downloads_child.enter_context(alongside(lambda: [make() for make in missing],

@@ -73,3 +73,35 @@ def test_a_title_with_path_or_address_characters_is_still_one_file_and_one_link(
     download = speech_download(speech)
     assert download.path.count("/") == 1 and "?" not in download.name and len(download.name.encode()) < 255
     assert "#" not in download.href and "%25" in download.href and unquote(download.href) == download.path
+
+
+def _entries(plan):
+    return {path: cached for path, (cached, _) in plan.items()}
+
+
+def test_a_compilation_from_the_cache_is_digested_once_and_keyed_as_if_it_were_not(seed_compilation, tmp_path,
+                                                                                 monkeypatch):
+    from_cache = copy.deepcopy(seed_compilation)
+    from_cache.cache_key = "0" * 64
+    first = _entries(site_files.download_plan(from_cache, None, tmp_path))
+    assert first == _entries(site_files.download_plan(seed_compilation, None, tmp_path))
+    digested = []
+    original = site_files._speech_content
+    monkeypatch.setattr(site_files, "_speech_content", lambda speech: digested.append(speech) or original(speech))
+    assert _entries(site_files.download_plan(from_cache, None, tmp_path)) == first
+    assert digested == []
+    from_cache.place_under("elsewhere")  # its speeches' place is part of what their files show
+    site_files.download_plan(from_cache, None, tmp_path)
+    assert len(digested) == len(from_cache.speeches)
+
+
+def test_placing_downloads_marks_their_entries_used(seed_compilation, tmp_path):
+    import os
+
+    plan = site_files.download_plan(seed_compilation, None, tmp_path / "cache")
+    site_files.place_downloads(plan, tmp_path / "site")
+    for cached in _entries(plan).values():
+        os.utime(cached, (0, 0))
+    site_files.place_downloads(plan, tmp_path / "again")
+    assert all(cached.stat().st_mtime > 0 for cached in _entries(plan).values())
+    assert {cached.name for cached in _entries(plan).values()} <= site_files.plan_entries([plan], [seed_compilation], None)

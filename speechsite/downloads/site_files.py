@@ -11,12 +11,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from ..atomic import digest, write_atomically
+from ..atomic import digest, read_entry, write_atomically
 from ..model import BackMatter, Compilation, Paragraph, Speech
 from ..output_paths import link_or_copy
 from ..reproducible import source_date_epoch
@@ -80,16 +81,22 @@ def download_files(compilation: Compilation, site_url: str | None, cache_dir: Pa
             for path, made in _made_files(download_plan(compilation, site_url, cache_dir)).items()}
 
 
-def place_downloads(plan: Plan, site_dir: Path) -> None:
+def place_downloads(plan: Plan, site_dir: Path) -> list[tuple[Path, Path]]:
     """Put every download of a compilation (its plan) into site_dir: hard links to the cache's files where the file
-    system allows (a rebuild of an archive then copies no bytes), else copies."""
+    system allows (a rebuild of an archive then copies no bytes), else copies. Returns (file, its cache entry) of
+    each file placed from the cache."""
+    placed, folders = [], set()
     for path, made in _made_files(plan).items():
         target = site_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
         if isinstance(made, bytes):
             target.write_bytes(made)
         else:
             link_or_copy(made, target)
+            placed.append((target, made))
+    return placed
 
 
 def missing_downloads(plans: Iterable[Plan]) -> list[Callable[[], None]]:
@@ -107,7 +114,9 @@ def _made_files(plan: Plan) -> dict[str, Path | bytes]:
         if cached is None:
             files[path] = make()
             continue
-        if not cached.is_file():
+        try:
+            os.utime(cached)  # used (see atomic.remove_unused)
+        except FileNotFoundError:
             _store(cached, make)
         files[path] = cached
     return files
@@ -118,22 +127,55 @@ def _store(cached: Path, make: Callable[[], bytes]) -> None:
 
 
 def download_plan(compilation: Compilation, site_url: str | None, cache_dir: Path | None) -> Plan:
-    """Where each download of the compilation is cached (its key: a digest of what it shows) and what makes it. Each
-    speech's and section's content is digested once, and the whole compilation's files are keyed by those digests:
-    an archive's every build plans every compilation's downloads, and digesting its text three times took a third of
-    a second a hundred compilations."""
-    shared = [compilation.title, compilation.slug, site_url or "", str(source_date_epoch()), _code_version()]
+    """Where each download of the compilation is cached (its key: a digest of what it shows) and what makes it."""
     whole = compilation_downloads(compilation)
-    speeches = [(speech, digest(_speech_content(speech))) for speech in compilation.speeches]
-    everything = [*(content for _, content in speeches),
-                  *(digest(_section_content(section)) for section in compilation.back_matter)]
-    makers = {speech_download(speech).path: (functools.partial(speech_docx, compilation, speech, site_url), [content])
-              for speech, content in speeches if speech.has_text}
-    makers[whole["docx"].path] = (functools.partial(compilation_docx, compilation, site_url), everything)
-    makers[whole["epub"].path] = (functools.partial(compilation_epub, compilation), everything)
-    return {path: (cache_dir / f"{digest([path, *shared, *content])[:32]}{Path(path).suffix}" if cache_dir else None,
-                   make)
-            for path, (make, content) in makers.items()}
+    makers = {speech_download(speech).path: functools.partial(speech_docx, compilation, speech, site_url)
+              for speech in compilation.speeches if speech.has_text}
+    makers[whole["docx"].path] = functools.partial(compilation_docx, compilation, site_url)
+    makers[whole["epub"].path] = functools.partial(compilation_epub, compilation)
+    names = _entry_names(compilation, site_url, cache_dir) if cache_dir else {}
+    return {path: (cache_dir / names[path] if cache_dir else None, make) for path, make in makers.items()}
+
+
+def plan_entries(plans: Iterable[Plan], compilations: Iterable[Compilation], site_url: str | None) -> set[str]:
+    """The names in the cache folder that these plans use: their files, and their compilations' lists of them."""
+    return {cached.name for plan in plans for cached, _ in plan.values() if cached is not None} | {
+        _names_entry(compilation, site_url) for compilation in compilations if compilation.cache_key}
+
+
+def _entry_names(compilation: Compilation, site_url: str | None, cache_dir: Path) -> dict[str, str]:
+    """Site-relative path → the name of its cache entry, for every download of the compilation: a digest of what the
+    file shows, each speech's and section's content digested once. A compilation from the cache has the list kept
+    beside the files, under its cache key and the rest the files show (its place, the site's address, the date, the
+    code): an archive's every build plans every compilation's downloads, and digesting all their text took a third
+    of a second a hundred compilations."""
+    shared = _shared(compilation, site_url)
+    entry = cache_dir / _names_entry(compilation, site_url) if compilation.cache_key else None
+    kept = read_entry(entry) if entry is not None else None
+    names = json.loads(kept) if kept is not None else None
+    whole = compilation_downloads(compilation)
+    paths = [*(speech_download(speech).path for speech in compilation.speeches if speech.has_text),
+             whole["docx"].path, whole["epub"].path]
+    if isinstance(names, dict) and list(names) == paths:
+        return names
+    speech_digests = [digest(_speech_content(speech)) for speech in compilation.speeches]
+    everything = [*speech_digests, *(digest(_section_content(section)) for section in compilation.back_matter)]
+    contents = {speech_download(speech).path: [content]
+                for speech, content in zip(compilation.speeches, speech_digests) if speech.has_text}
+    contents[whole["docx"].path] = contents[whole["epub"].path] = everything
+    names = {path: f"{digest([path, *shared, *content])[:32]}{Path(path).suffix}" for path, content in contents.items()}
+    if entry is not None:
+        write_atomically(entry, _json(names).encode())
+    return names
+
+
+def _shared(compilation: Compilation, site_url: str | None) -> list[str]:
+    """What every download of the compilation shows beyond its own text."""
+    return [compilation.title, compilation.slug, site_url or "", str(source_date_epoch()), _code_version()]
+
+
+def _names_entry(compilation: Compilation, site_url: str | None) -> str:
+    return f"{digest([compilation.cache_key, *_shared(compilation, site_url)])[:32]}.names.json"
 
 
 def _speech_content(speech: Speech) -> list[str]:
