@@ -278,16 +278,15 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         self.render_cache = RenderCache(self.project_dir / RENDER_CACHE, fingerprint,
                                         "offline" if self.config.offline else "hosted")
         shown_navs: dict[int, str] = {}
-        self.nav, self.pages_to_render = nav, {}
+        self.nav, self.pages_to_render, self._shown_navs = nav, {}, {}
         for page in nav.pages:
             compilation = self.compilation_of.get(page.file.src_uri)
             if compilation is None:
                 continue
             if compilation.cache_key:
-                shown = own_compilation_nav(nav, page) if len(self.compilations) > 1 else nav
                 own = id(page.ancestors[-1]) if page.ancestors else 0
                 if own not in shown_navs:
-                    shown_navs[own] = repr(nav_outline(shown.items))
+                    shown_navs[own] = repr(nav_outline(self._shown_nav(nav, page).items))
                 page.render_key = self.render_cache.key([
                     compilation.cache_key, page.file.src_uri, page.url, page.title, shown_navs[own],
                     repr([(p.title, p.url) if p else None for p in (page.previous_page, page.next_page)]),
@@ -346,10 +345,19 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
     def on_page_context(self, context, page, config, nav):
         """What main.html prints beyond Material: the download links, and on a speech page what a copy cites; on a
         site of several compilations, a navigation of the page's own compilation only."""
-        if len(self.compilations) > 1:
-            context["nav"] = own_compilation_nav(nav, page)
+        context["nav"] = self._shown_nav(nav, page)
         page.meta.update(self.page_meta(page))
         return context
+
+    def _shown_nav(self, nav: Navigation, page) -> Navigation:
+        """The navigation the page shows: on a site of several compilations its own compilation's
+        (own_compilation_nav), made once per compilation, since each is a pass over every compilation's section."""
+        if len(self.compilations) == 1:
+            return nav
+        own = page.ancestors[-1] if page.ancestors else None
+        if id(own) not in self._shown_navs:
+            self._shown_navs[id(own)] = own_compilation_nav(nav, page)
+        return self._shown_navs[id(own)]
 
     def page_meta(self, page) -> dict:
         """What main.html prints of a compilation's page beyond its Markdown: the download links; on a speech page
