@@ -92,9 +92,10 @@ def build(seeds: list[Path], site_dir: Path, offline_dir: Path, dist_dir: Path, 
 
         def build_offline() -> None:
             with _writing(offline_dir):
-                _build_site(compilations, staged[offline_dir], strict, offline=True, hosted_url=site_url)
+                known = _build_site(compilations, staged[offline_dir], strict, offline=True, hosted_url=site_url)
             with _writing(zip_path):
-                zip_folder(staged[offline_dir], staged[zip_path], root=zip_path.stem, cache_dir=PROJECT_DIR / ZIP_CACHE)
+                zip_folder(staged[offline_dir], staged[zip_path], root=zip_path.stem, cache_dir=PROJECT_DIR / ZIP_CACHE,
+                           known=known)
 
         with alongside(build_offline, describe):  # independent renders: on two cores the offline one is free
             with _writing(site_dir):
@@ -144,9 +145,10 @@ def _writing(output: Path) -> Iterator[None]:
 
 
 def _build_site(compilations: list[Compilation], site_dir: Path, strict: bool, site_url: str | None = None,
-                offline: bool = False, hosted_url: str | None = None, downloads: bool = True) -> None:
+                offline: bool = False, hosted_url: str | None = None, downloads: bool = True) -> dict[str, str]:
     """One MkDocs build of the already prepared compilations: the hosted site (at site_url, if known), or the offline
-    one, told where the hosted site lives (hosted_url, if known: copied paragraphs and Word files cite it)."""
+    one, told where the hosted site lives (hosted_url, if known: copied paragraphs and Word files cite it). Returns
+    the files whose bytes a cache entry's name decides, by that name (see zip_folder)."""
     config = load_config(config_file=str(CONFIG_FILE), site_dir=str(site_dir), strict=strict, site_url=site_url)
     plugin = config.plugins["speechsite"]
     plugin.prepared = compilations
@@ -154,6 +156,7 @@ def _build_site(compilations: list[Compilation], site_dir: Path, strict: bool, s
     plugin.config.hosted_url = hosted_url
     plugin.config.downloads = downloads
     mkdocs_build(config)
+    return plugin.known_files
 
 
 def _staging_path(stack: ExitStack, target: Path) -> Path:

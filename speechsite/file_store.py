@@ -22,10 +22,13 @@ PACKING = f"gzip {GZIP_LEVEL} zlib {zlib.ZLIB_RUNTIME_VERSION}"
 """What else decides a gzipped file's bytes: part of its entry's key."""
 
 
-def place(path: str, content: str, target: Path, folder: Path) -> None:
+def place(path: str, content: str, target: Path, folder: Path) -> Path:
     """Put the index file ``path`` with ``content`` (search_index.index_file_items) at target, whose folder exists,
-    as a link to its entry in folder (made first if missing). Using an entry marks it used (atomic.remove_unused)."""
-    link_or_copy(stored(path, content, folder), target)
+    as a link to its entry in folder (made first if missing), and return the entry. Using an entry marks it used
+    (atomic.remove_unused)."""
+    entry = stored(path, content, folder)
+    link_or_copy(entry, target)
+    return entry
 
 
 def stored(path: str, content: str, folder: Path) -> Path:

@@ -107,6 +107,9 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         """The site folder this build replaces once it has succeeded; None when build.py stages its outputs itself."""
         self.staging = ExitStack()
         """Holds the staging folder the site is built in, from on_config until the build ends either way."""
+        self.known_files: dict[str, str] = {}
+        """Site-relative path → the cache entry name that decides its bytes, of the files a build placed from its
+        caches (set at its end): the offline zip takes their deflated bytes by that name (zip_folder)."""
         self.downloads_child = ExitStack()
         """Holds the child process making the missing downloads, from on_files until on_post_build."""
         self.postings_child = ExitStack()
@@ -431,14 +434,19 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         except ChildFailed as error:
             raise PluginError(str(error)) from None
         wait_for_postings(self.postings_segments or [])  # the other build's child may be making them
+        # Files whose bytes a cache entry's name decides, by that name: precompress and the offline zip take their
+        # compressed forms from their caches without reading them.
+        known: dict[Path, str] = {}
         for plan in self.download_plans:
-            place_downloads(plan, site_dir)
+            known.update({target: f"download {entry.name}" for target, entry in place_downloads(plan, site_dir)})
         gzip_sitemap(site_dir)
         reused = [file for file in self.compilation_files if file.page.reused is not None]
         for folder in {os.path.dirname(file.abs_dest_path) for file in reused}:  # once each, not once per page
             os.makedirs(folder, exist_ok=True)
         for file in reused:
             link_or_copy(file.page.reused.html_file, file.abs_dest_path)
+        known.update({Path(file.abs_dest_path): f"page {file.page.render_key}" for file in self.compilation_files
+                      if file.page.render_key})  # reused, or rendered now and stored with the bytes MkDocs wrote
         if self.search_index is not None:
             # The hosted site's worker fetches JSON (the shards gzipped); the offline one has scripts for file://
             # (and the head as JSON too, which Material's bundle fetches if the site is put on a server after all).
@@ -451,10 +459,12 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
                 if target.parent not in folders:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     folders.add(target.parent)
-                place_file(path, content, target, self.project_dir / FILES_CACHE)
+                known[target] = f"file {place_file(path, content, target, self.project_dir / FILES_CACHE).name}"
             remove_unused(self.project_dir / FILES_CACHE, "*.*", set())
         if not (self.config.offline or self.serving):
-            precompress(site_dir, self.project_dir / COMPRESSED_CACHE)  # last: every text file is written
+            precompress(site_dir, self.project_dir / COMPRESSED_CACHE, known)  # last: every text file is written
+        prefix = len(str(site_dir)) + 1  # every path is site_dir / something: Path.relative_to took a quarter second
+        self.known_files = {str(path)[prefix:].replace(os.sep, "/"): name for path, name in known.items()}
         if self.render_cache is not None:
             log.info("%s site: %d pages rendered, %d from the cache", self.render_cache.flavour,
                      len(self.compilation_of) - self.render_cache.reused, self.render_cache.reused)

@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import os
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 
 import brotli
@@ -34,25 +35,30 @@ COMPRESSORS = {".gz": lambda data: gzip.compress(data, compresslevel=GZIP_LEVEL,
                ".br": lambda data: brotli.compress(data, mode=brotli.MODE_TEXT, quality=BROTLI_QUALITY)}
 
 
-def precompress(site_dir: Path, cache_dir: Path | None = None) -> int:
+def precompress(site_dir: Path, cache_dir: Path | None = None, known: Mapping[Path, str] | None = None) -> int:
     """Write ``.gz`` and ``.br`` beside every text file of site_dir that shrinks by compressing; return how many
     files got copies. Copies that would not be smaller than the file are left out (a host then sends the file), and
-    a compressed file the site already has is kept. With a cache_dir, copies are taken from and kept there."""
-    compressed, in_use = 0, set()
-    for path in sorted(site_dir.rglob("*")):
-        if path.suffix not in TEXT_SUFFIXES or not path.is_file() or path.is_symlink():
+    a compressed file the site already has is kept. With a cache_dir, copies are taken from and kept there: by the
+    digest of the file, or for a file in ``known`` by the name its bytes go by (a rendered page's render-cache key),
+    so that an archive's unchanged pages are neither read nor digested."""
+    compressed, in_use, known = 0, set(), known or {}
+    for path in _text_files(site_dir):
+        identity = known.get(path) if cache_dir is not None else None
+        if identity is None:
+            data = path.read_bytes()
+            size, name = len(data), _entry_name(data)
+        else:
+            data, size, name = None, path.stat().st_size, _known_entry_name(identity)
+        if size < MIN_BYTES:
             continue
-        data = path.read_bytes()
-        if len(data) < MIN_BYTES:
-            continue
-        name = _entry_name(data)
         for suffix, compress in COMPRESSORS.items():
             copy = path.with_name(path.name + suffix)
             if copy.exists():  # sitemap.xml.gz is the site's own, dated
                 continue
             entry = cache_dir / f"{name}{suffix}" if cache_dir else None
             in_use.add(f"{name}{suffix}")
-            if entry is None or not _linked(entry, copy, len(data)):
+            if entry is None or not _linked(entry, copy, size):
+                data = path.read_bytes() if data is None else data
                 packed = compress(data)
                 if entry is not None:
                     write_atomically(entry, packed)
@@ -62,6 +68,22 @@ def precompress(site_dir: Path, cache_dir: Path | None = None) -> int:
     if cache_dir is not None:
         remove_unused(cache_dir, "*.*", in_use)
     return compressed
+
+
+def _text_files(folder: Path) -> list[Path]:
+    """The folder's regular files (not symbolic links) that compress well, before any copy is written. The folder
+    entries say which are files and links without a stat of each (an archive's site has tens of thousands)."""
+    found = []
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return found
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            found += _text_files(Path(entry.path))
+        elif entry.is_file(follow_symlinks=False) and os.path.splitext(entry.name)[1] in TEXT_SUFFIXES:
+            found.append(Path(entry.path))
+    return found
 
 
 def compress_ahead(data: bytes, cache_dir: Path) -> None:
@@ -79,6 +101,10 @@ def compress_ahead(data: bytes, cache_dir: Path) -> None:
 
 def _entry_name(data: bytes) -> str:
     return hashlib.sha256(SETTINGS.encode() + b"\0" + data).hexdigest()[:40]
+
+
+def _known_entry_name(identity: str) -> str:
+    return hashlib.sha256(SETTINGS.encode() + b"\1" + identity.encode()).hexdigest()[:40]
 
 
 def _linked(entry: Path, copy: Path, size: int) -> bool:

@@ -67,3 +67,17 @@ def test_copies_come_from_the_cache_when_the_file_is_unchanged(tmp_path):
     assert (tmp_path / "b" / "index.html.gz").read_bytes() == b"kept"
     assert gzip.decompress((tmp_path / "b" / "other.html.gz").read_bytes()) == edited.read_bytes()
     assert len(list(cache.glob("*.*"))) == 4
+
+
+def test_a_file_known_by_name_gets_the_same_copies_from_the_cache_without_being_read_again(tmp_path):
+    cache = tmp_path / "cache"
+    page = write(tmp_path / "a" / "speeches" / "01" / "index.html", PAGE)
+    precompress(tmp_path / "a", cache, known={page: "page 1"})
+    plain = write(tmp_path / "b" / "speeches" / "01" / "index.html", PAGE)
+    precompress(tmp_path / "b")
+    for suffix in (".gz", ".br"):
+        assert page.with_name(page.name + suffix).read_bytes() == plain.with_name(plain.name + suffix).read_bytes()
+    # The name decides the bytes: a page known by it takes its copies from the cache unread.
+    again = write(tmp_path / "c" / "speeches" / "01" / "index.html", PAGE.replace("会议".encode(), "大会".encode()))
+    precompress(tmp_path / "c", cache, known={again: "page 1"})
+    assert gzip.decompress(again.with_name(again.name + ".gz").read_bytes()) == PAGE

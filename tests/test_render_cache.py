@@ -13,6 +13,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 from speechsite import plugin as speechsite_plugin
+from speechsite.reproducible import ZIP_CACHE
 from test_compilation_cache import SEEDS, project, run  # noqa: F401 - project is a fixture
 from test_cli import output_dirs
 from test_output_paths import tree
@@ -42,6 +43,8 @@ def test_a_rebuild_after_an_edit_renders_that_compilation_only_and_equals_a_buil
     edit_one_paragraph(project)
     again = rendered(run(project, *output_dirs(outputs)))
     rebuilt = tree(outputs)
+    # the zip took every compilation page by its render-cache key (zip_folder's known files), unread
+    assert len(list((project / ZIP_CACHE).glob("*.known"))) >= pages
     own_pages = again["hosted"][0]
     assert 0 < own_pages < pages / 2 and again == {"hosted": (own_pages, pages - own_pages),
                                                    "offline": (own_pages, pages - own_pages)}

@@ -142,6 +142,31 @@ def test_a_zip_made_with_the_cache_of_deflated_entries_is_the_same_zip(tmp_path)
         archive.read("site-offline/speeches/01.html")
 
 
+def test_files_known_by_name_make_the_same_zip_without_being_read_again(tmp_path):
+    folder = tmp_path / "site"
+    files = {"index.html": ("<p>目录</p>" * 200).encode(), "speeches/01.html": ("<p>同志们：</p>" * 300).encode(),
+             "downloads/a.docx": os.urandom(3000), "tiny.txt": b"1"}  # random bytes: stored, deflate would grow them
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    known = {name: f"entry {number}" for number, name in enumerate(files) if name != "index.html"}
+    zip_folder(folder, tmp_path / "plain.zip", root="site-offline")
+    cache = tmp_path / "cache"
+    zip_folder(folder, tmp_path / "first.zip", root="site-offline", cache_dir=cache, known=known)
+    assert len(list(cache.glob("*.known"))) == 3
+    zip_folder(folder, tmp_path / "again.zip", root="site-offline", cache_dir=cache, known=known)
+    assert (tmp_path / "plain.zip").read_bytes() == (tmp_path / "first.zip").read_bytes() \
+        == (tmp_path / "again.zip").read_bytes()
+    # The name decides the bytes: a known file is taken from the cache by it, unread (were it edited in place).
+    (folder / "speeches/01.html").write_bytes(b"<p>changed in place</p>" * 300)
+    zip_folder(folder, tmp_path / "trusted.zip", root="site-offline", cache_dir=cache, known=known)
+    with zipfile.ZipFile(tmp_path / "trusted.zip") as archive:
+        assert archive.testzip() is None
+        assert archive.read("site-offline/speeches/01.html") == files["speeches/01.html"]
+        assert archive.read("site-offline/downloads/a.docx") == files["downloads/a.docx"]
+        assert archive.getinfo("site-offline/downloads/a.docx").compress_type == zipfile.ZIP_STORED
+
+
 def test_entries_deflated_beforehand_make_the_same_zip(tmp_path):
     entries = [("styles.xml", "<w:style/>".encode() * 500), ("document.xml", "<w:p>讲话</w:p>".encode() * 50),
                ("one", b"1")]
