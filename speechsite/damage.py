@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from . import typography
-from .model import Compilation, Speech
+from .model import Compilation, Speech, quick_unpickling
 from .words import Segment, SpeechWords, speech_words, tagged
 
 DATE = "damaged_date"
@@ -69,6 +69,7 @@ class Suspect:
     """What was probably lost, in a sentence."""
 
 
+@quick_unpickling
 @dataclass(frozen=True, slots=True)
 class Finding:
     """A suspect located in the compilation."""

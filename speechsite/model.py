@@ -5,12 +5,30 @@ Stages take and return these plain dataclasses; none of them reaches into anothe
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .analyse import Analysis
+
+
+def quick_unpickling(cls):
+    """Give a frozen slotted dataclass a __setstate__ that sets its fields from a list of their names made once. The
+    one dataclasses gives such a class (and only such a class: others pickle as Python's objects do) asks fields()
+    for every object, which took half the time of reading an archive's compilations back from the cache (130,000
+    objects at 300 compilations). The state is the dataclass's (its fields' values in order), so entries pickled
+    before read back the same."""
+    if "__getstate__" not in cls.__dict__:
+        raise TypeError(f"{cls.__name__} pickles as Python's objects do: nothing to make quicker")
+    names = tuple(f.name for f in fields(cls))
+
+    def __setstate__(self, state):
+        for name, value in zip(names, state):
+            object.__setattr__(self, name, value)
+
+    cls.__setstate__ = __setstate__
+    return cls
 
 
 @dataclass(slots=True)

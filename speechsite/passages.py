@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .model import Compilation, Paragraph, Speech
+from .model import Compilation, Paragraph, Speech, quick_unpickling
 
 MIN_LENGTH = 15
 """Shortest passage, in characters other than punctuation and spaces; also the shingle length."""
@@ -46,6 +46,7 @@ BASE = np.uint64(0x100000001B3)
 """Odd multiplier of the polynomial hash."""
 
 
+@quick_unpickling
 @dataclass(frozen=True, slots=True)
 class PassageEnd:
     """Where one side of a shared passage stands."""
@@ -62,6 +63,7 @@ class PassageEnd:
     """Offset just past its last character."""
 
 
+@quick_unpickling
 @dataclass(frozen=True, slots=True)
 class SharedPassage:
     """A passage two speeches have in common."""
@@ -74,6 +76,7 @@ class SharedPassage:
     """Its place in the other speech."""
 
 
+@quick_unpickling
 @dataclass(frozen=True, slots=True)
 class PassageLink:
     """A marked span of a paragraph, and the paragraph of another speech that has the same passage."""

@@ -198,3 +198,15 @@ def test_entries_unused_for_a_month_are_removed_and_those_in_use_kept(tmp_path, 
     assert prepared_compilations([seed], False, folder)[0].from_cache
     assert not stale.exists() and recent.exists() and in_use.exists()
     assert in_use.stat().st_mtime > old_stamp  # the read marked it used
+
+
+def test_a_compilation_read_back_from_its_pickle_equals_it(seed_compilation):
+    import pickle
+
+    from speechsite import model
+
+    again = pickle.loads(pickle.dumps(seed_compilation, pickle.HIGHEST_PROTOCOL))
+    assert again == seed_compilation
+    assert again.analysis == seed_compilation.analysis  # its frozen parts read back by quick_unpickling
+    with pytest.raises(TypeError):
+        model.quick_unpickling(model.Paragraph)  # not frozen: Python's own pickling, already quick
