@@ -74,8 +74,9 @@ def check_outputs(project_dir: Path, seeds: list[Path], site_dir: Path, offline_
     folders = [Output("--site-dir", site_dir.resolve(), "site"), Output("--offline-dir", offline_dir.resolve(), "site"),
                Output("--dist-dir", zip_path.parent.resolve(), "dist")]
     zip_output = Output("--dist-dir", zip_path.resolve(), "zip")
+    protected = _protected_sources(project_dir, seeds)
     for output in [*folders, zip_output]:
-        _check_against_sources(output, project_dir, seeds)
+        _check_against_sources(output, protected)
     for number, output in enumerate(folders):
         for other in folders[number + 1:]:
             relation = _relation(output.path, other.path)
@@ -92,20 +93,30 @@ def check_site_dir(project_dir: Path, seeds: list[Path], site_dir: Path) -> None
     """Raise InputError when the rules in this module's docstring refuse site_dir as the one output of a plain
     ``mkdocs build`` or ``mkdocs serve`` (MkDocs' site_dir setting, or its --site-dir)."""
     output, project_dir = Output("site_dir", site_dir.resolve(), "site"), project_dir.resolve()
-    _check_against_sources(output, project_dir, seeds)
+    _check_against_sources(output, _protected_sources(project_dir, seeds))
     _check_inside_project(output, project_dir)
     _check_what_is_there(output)
 
 
-def _check_against_sources(output: Output, project_dir: Path, seeds: list[Path]) -> None:
+def _protected_sources(project_dir: Path, seeds: list[Path]) -> list[tuple[Path, str, bool]]:
+    """(path with symbolic links resolved, what it is, whether an output may not even lie inside it) of what no
+    output may replace: resolved once for all outputs, each seed's folder once (an archive's hundreds of seeds
+    share one)."""
     protected = [(project_dir, "the project folder", False)]
     protected += [(project_dir / name, what, True) for name, what in SOURCE_FOLDERS.items()]
+    folders = set()
     for seed in seeds:
         shown = display_path(seed)
-        protected += [(seed.parent, f"the folder of the seed {shown}", False), (seed, f"the seed {shown}", False),
-                      (override_path(seed), f"the override file of {shown}", False)]
+        if seed.parent not in folders:
+            folders.add(seed.parent)
+            protected.append((seed.parent, f"the folder of the seed {shown}", False))
+        protected += [(seed, f"the seed {shown}", False), (override_path(seed), f"the override file of {shown}", False)]
+    return [(source.resolve(), what, not_even_inside) for source, what, not_even_inside in protected]
+
+
+def _check_against_sources(output: Output, protected: list[tuple[Path, str, bool]]) -> None:
     for source, what, not_even_inside in protected:
-        relation = _relation(output.path, source.resolve())
+        relation = _relation(output.path, source)
         if relation and (relation != "lies inside" or not_even_inside):
             raise output.refuse(f"{relation} {what}, which the build must never replace or write into")
 

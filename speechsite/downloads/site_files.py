@@ -64,9 +64,12 @@ def download_paths(compilation: Compilation) -> list[str]:
 def copy_downloads(compilations: list[Compilation], from_site: Path, to_site: Path) -> None:
     """Give to_site the downloads another build of the same compilations wrote into from_site: hard links where the
     file system allows (the bytes are the same by design), else copies."""
+    folders = set()
     for path in (path for compilation in compilations for path in download_paths(compilation)):
         target = to_site / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
         link_or_copy(from_site / path, target)
 
 
