@@ -31,6 +31,11 @@ def place(path: str, content: str, target: Path, folder: Path) -> Path:
     return entry
 
 
+def identity(entry: Path) -> str:
+    """The name a file placed from this store goes by in precompress and the offline zip (their ``known``)."""
+    return f"file {entry.name}"
+
+
 def stored(path: str, content: str, folder: Path) -> Path:
     """The entry of the index file ``path`` with ``content``, made now if missing."""
     packed = path.endswith(PACKED_SUFFIX)

@@ -38,7 +38,7 @@ from .downloads.site_files import (compilation_downloads, download_plan, missing
 from .compact import without_indentation
 from .errors import InputError
 from .fidelity import check_page
-from .file_store import FOLDER as FILES_CACHE, place as place_file, stored as stored_file
+from .file_store import FOLDER as FILES_CACHE, identity as file_identity, place as place_file, stored as stored_file
 from .model import Compilation, Speech
 from .output_paths import check_site_dir, link_or_copy, replace_site, stage
 from .parallel import ChildFailed, alongside
@@ -459,7 +459,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
                 if target.parent not in folders:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     folders.add(target.parent)
-                known[target] = f"file {place_file(path, content, target, self.project_dir / FILES_CACHE).name}"
+                known[target] = file_identity(place_file(path, content, target, self.project_dir / FILES_CACHE))
             remove_unused(self.project_dir / FILES_CACHE, "*.*", set())
         if not (self.config.offline or self.serving):
             precompress(site_dir, self.project_dir / COMPRESSED_CACHE, known)  # last: every text file is written
@@ -521,9 +521,9 @@ def _store_postings(folder: Path, compressed: Path | None, segment: int, posting
     precompress then only link them."""
     for scripts in (False, True):
         for path, content in postings_file_items(segment, postings, scripts):
-            stored_file(path, content, folder)
+            entry = stored_file(path, content, folder)
             if not scripts and compressed is not None:
-                compress_ahead(content.encode("utf-8"), compressed)
+                compress_ahead(content.encode("utf-8"), compressed, file_identity(entry))  # as _finish_site knows it
 
 
 def _child_error(work: str):
