@@ -86,14 +86,14 @@ def _text_files(folder: Path) -> list[Path]:
     return found
 
 
-def compress_ahead(data: bytes, cache_dir: Path, identity: str | None = None) -> None:
-    """Put the compressed copies of a file the site will hold into the cache now, so that precompress finds them: for
-    files made in another process while the pages render (the search postings), which would otherwise be compressed
-    at the end of the build, when nothing else is left to do. ``identity``: the name precompress will know the file
-    by (its ``known``), if any."""
+def compress_ahead(data: bytes, cache_dir: Path, identity: str) -> None:
+    """Put the compressed copies of a file the site will hold into the cache now, under the name precompress will
+    know it by (``identity``, as in its ``known``), so that precompress finds them: for files made in another process
+    while the pages render (the search postings), which would otherwise be compressed at the end of the build, when
+    nothing else is left to do."""
     if len(data) < MIN_BYTES:
         return
-    name = _entry_name(data) if identity is None else _known_entry_name(identity)
+    name = _known_entry_name(identity)
     for suffix, compress in COMPRESSORS.items():
         entry = cache_dir / f"{name}{suffix}"
         if not entry.exists():

@@ -200,8 +200,6 @@ def _known_entry(path: Path, name: str, cache_dir: Path) -> Deflated:
         packed = kept[KNOWN_HEADER.size:]
         return Deflated(packed, size, crc, path.read_bytes() if len(packed) >= size else None)
     data = path.read_bytes()
-    compressor = zlib.compressobj(ZIP_FOLDER_LEVEL, zlib.DEFLATED, -15)
-    packed = compressor.compress(data) + compressor.flush()
-    crc = zlib.crc32(data)
+    packed, crc = _deflated(data, ZIP_FOLDER_LEVEL, None), zlib.crc32(data)
     write_atomically(entry, KNOWN_HEADER.pack(crc, len(data)) + packed)
     return Deflated(packed, len(data), crc, data)

@@ -136,7 +136,7 @@ def download_plan(compilation: Compilation, site_url: str | None, cache_dir: Pat
               for speech in compilation.speeches if speech.has_text}
     makers[whole["docx"].path] = functools.partial(compilation_docx, compilation, site_url)
     makers[whole["epub"].path] = functools.partial(compilation_epub, compilation)
-    names = _entry_names(compilation, site_url, cache_dir) if cache_dir else {}
+    names = _entry_names(compilation, list(makers), site_url, cache_dir) if cache_dir else {}
     return {path: (cache_dir / names[path] if cache_dir else None, make) for path, make in makers.items()}
 
 
@@ -146,9 +146,10 @@ def plan_entries(plans: Iterable[Plan], compilations: Iterable[Compilation], sit
         _names_entry(compilation, site_url) for compilation in compilations if compilation.cache_key}
 
 
-def _entry_names(compilation: Compilation, site_url: str | None, cache_dir: Path) -> dict[str, str]:
-    """Site-relative path → the name of its cache entry, for every download of the compilation: a digest of what the
-    file shows, each speech's and section's content digested once. A compilation from the cache has the list kept
+def _entry_names(compilation: Compilation, paths: list[str], site_url: str | None, cache_dir: Path) -> dict[str, str]:
+    """Site-relative path → the name of its cache entry, for every download of the compilation (``paths``: each
+    speech's with text, then the whole compilation's Word and EPUB files): a digest of what the file shows, each
+    speech's and section's content digested once. A compilation from the cache has the list kept
     beside the files, under its cache key and the rest the files show (its place, the site's address, the date, the
     code): an archive's every build plans every compilation's downloads, and digesting all their text took a third
     of a second a hundred compilations."""
@@ -156,17 +157,14 @@ def _entry_names(compilation: Compilation, site_url: str | None, cache_dir: Path
     entry = cache_dir / _names_entry(compilation, site_url) if compilation.cache_key else None
     kept = read_entry(entry) if entry is not None else None
     names = json.loads(kept) if kept is not None else None
-    whole = compilation_downloads(compilation)
-    paths = [*(speech_download(speech).path for speech in compilation.speeches if speech.has_text),
-             whole["docx"].path, whole["epub"].path]
     if isinstance(names, dict) and list(names) == paths:
         return names
     speech_digests = [digest(_speech_content(speech)) for speech in compilation.speeches]
     everything = [*speech_digests, *(digest(_section_content(section)) for section in compilation.back_matter)]
-    contents = {speech_download(speech).path: [content]
-                for speech, content in zip(compilation.speeches, speech_digests) if speech.has_text}
-    contents[whole["docx"].path] = contents[whole["epub"].path] = everything
-    names = {path: f"{digest([path, *shared, *content])[:32]}{Path(path).suffix}" for path, content in contents.items()}
+    contents = [[content] for speech, content in zip(compilation.speeches, speech_digests) if speech.has_text]
+    contents += [everything, everything]
+    names = {path: f"{digest([path, *shared, *content])[:32]}{Path(path).suffix}"
+             for path, content in zip(paths, contents)}
     if entry is not None:
         write_atomically(entry, _json(names).encode())
     return names
