@@ -280,23 +280,18 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
                                                           Path(config.docs_dir)], [Path(config.config_file_path)])
         self.render_cache = RenderCache(self.project_dir / RENDER_CACHE, fingerprint,
                                         "offline" if self.config.offline else "hosted")
-        shown_navs: dict[int, str] = {}
-        self.nav, self.pages_to_render, self._shown_navs = nav, {}, {}
+        self.nav, self.pages_to_render, self._shown_navs, self.bundles_to_store = nav, {}, {}, []
+        pages_of: dict[int, tuple[Compilation, list[ReusablePage]]] = {}
         for page in nav.pages:
             compilation = self.compilation_of.get(page.file.src_uri)
-            if compilation is None:
-                continue
+            if compilation is not None:
+                pages_of.setdefault(id(compilation), (compilation, []))[1].append(page)
+        for compilation, pages in pages_of.values():
             if compilation.cache_key:
-                own = id(page.ancestors[-1]) if page.ancestors else 0
-                if own not in shown_navs:
-                    shown_navs[own] = repr(nav_outline(self._shown_nav(nav, page).items))
-                page.render_key = self.render_cache.key([
-                    compilation.cache_key, page.file.src_uri, page.url, page.title, shown_navs[own],
-                    repr([(p.title, p.url) if p else None for p in (page.previous_page, page.next_page)]),
-                    repr(sorted(self.page_meta(page).items()))])
-                page.reused = self.render_cache.load(page.render_key)
-            if page.reused is None:
-                self.pages_to_render.setdefault(id(compilation), (compilation, []))[1].append(page)
+                self._look_up_pages(nav, compilation, pages)
+            rendering = [page for page in pages if page.reused is None]
+            if rendering:
+                self.pages_to_render[id(compilation)] = (compilation, rendering)
         front_matters = {path: front_matter for compilation, _ in self.pages_to_render.values()
                          for path, front_matter in self.writer.front_matters(compilation).items()}
         for src_uri in self.compilation_of:
@@ -304,6 +299,26 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             self._leave_to_plugin(page, config, page.reused.front_matter if page.reused else
                                   front_matters.get(src_uri, {}))
         return nav
+
+    def _look_up_pages(self, nav: Navigation, compilation: Compilation, pages: list[ReusablePage]) -> None:
+        """Give each page its render key and the cache's entry for it (``reused``), if any: all together from the
+        compilation's bundle when there is one for what decides the keys, else one by one (a bundle is then stored
+        when the build ends, see _finish_site)."""
+        shown_nav = repr(nav_outline(self._shown_nav(nav, pages[0]).items))  # the same for each of its pages
+        places = [(page.file.src_uri, page.url, page.title,
+                   repr([(p.title, p.url) if p else None for p in (page.previous_page, page.next_page)]))
+                  for page in pages]
+        bundle_key = self.render_cache.key([compilation.cache_key, shown_nav, repr(places)])
+        bundle = self.render_cache.load_bundle(bundle_key)
+        if bundle is not None and bundle.keys() == {page.file.src_uri for page in pages}:
+            for page in pages:
+                page.render_key, page.reused = bundle[page.file.src_uri]
+            return
+        for page, (src_uri, url, title, neighbours) in zip(pages, places):
+            page.render_key = self.render_cache.key([compilation.cache_key, src_uri, url, title, shown_nav,
+                                                     neighbours, repr(sorted(self.page_meta(page).items()))])
+            page.reused = self.render_cache.load(page.render_key)
+        self.bundles_to_store.append((bundle_key, pages))
 
     @staticmethod
     def _leave_to_plugin(page: ReusablePage, config, front_matter: dict) -> None:
@@ -402,8 +417,9 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
     @event_priority(-100)  # last: the page as it is written
     def _keep_rendered_page(self, output, page, config):
         if getattr(page, "render_key", None):
-            self.render_cache.store(page.render_key, output.encode("utf-8", errors="xmlcharrefreplace"),  # as MkDocs
-                                    RenderedPage(page.front_matter, set(page.present_anchor_ids or ())))  # writes it
+            page.reused_later = self.render_cache.store(  # the page's entry for its compilation's bundle
+                page.render_key, output.encode("utf-8", errors="xmlcharrefreplace"),  # as MkDocs writes it
+                RenderedPage(page.front_matter, set(page.present_anchor_ids or ())))
         return output
 
     on_post_page = CombinedEvent(_check_page, _keep_rendered_page)
@@ -466,6 +482,10 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         prefix = len(str(site_dir)) + 1  # every path is site_dir / something: Path.relative_to took a quarter second
         self.known_files = {str(path)[prefix:].replace(os.sep, "/"): name for path, name in known.items()}
         if self.render_cache is not None:
+            for bundle_key, pages in self.bundles_to_store:
+                entries = {page.file.src_uri: (page.render_key, page.reused or page.reused_later) for page in pages}
+                if all(entry for _, entry in entries.values()):
+                    self.render_cache.store_bundle(bundle_key, entries)
             log.info("%s site: %d pages rendered, %d from the cache", self.render_cache.flavour,
                      len(self.compilation_of) - self.render_cache.reused, self.render_cache.reused)
             if not self.render_cache.reused and self.render_cache.site_changed():

@@ -69,7 +69,10 @@ def test_a_damaged_entry_is_rendered_again(project, tmp_path):
     outputs = tmp_path / "outputs"
     pages = rendered(run(project, *output_dirs(outputs)))["hosted"][0]
     from_scratch = tree(outputs)
-    entries = sorted((project / ".cache" / "speechsite" / "pages").glob("*.pickle"))
+    cache = project / ".cache" / "speechsite" / "pages"
+    for bundle in cache.glob("*.bundle"):  # then each page is looked up on its own
+        bundle.write_bytes(bundle.read_bytes()[:100])
+    entries = sorted(cache.glob("*.pickle"))
     assert len(entries) == 2 * pages
     for entry in entries[:3]:
         entry.write_bytes(entry.read_bytes()[:100])  # cut short, as by a full disk
@@ -80,6 +83,24 @@ def test_a_damaged_entry_is_rendered_again(project, tmp_path):
         html.write_bytes(data[:-10])
     again = rendered(run(project, *output_dirs(outputs)))
     assert sum(made for made, _ in again.values()) == 5
+    assert tree(outputs) == from_scratch
+
+
+def test_a_compilations_pages_are_found_together_in_its_bundle(project, tmp_path):
+    outputs = tmp_path / "outputs"
+    pages = rendered(run(project, *output_dirs(outputs)))["hosted"][0]
+    from_scratch = tree(outputs)
+    cache = project / ".cache" / "speechsite" / "pages"
+    assert len(list(cache.glob("*.bundle"))) == 2 * len(SEEDS)  # each compilation's, in each site
+    for entry in cache.glob("*.pickle"):
+        entry.unlink()  # the bundles alone tell where each page's HTML is
+    assert rendered(run(project, *output_dirs(outputs))) == {"hosted": (0, pages), "offline": (0, pages)}
+    assert tree(outputs) == from_scratch
+    html = sorted(cache.glob("*.html"))[0]
+    html.unlink()
+    html.write_bytes(b"cut short")  # a bundle whose page is damaged is not used: its compilation's pages are looked
+    again = rendered(run(project, *output_dirs(outputs)))  # up one by one, and without their pickles, rendered again
+    assert 0 < sum(made for made, _ in again.values()) < pages
     assert tree(outputs) == from_scratch
 
 
