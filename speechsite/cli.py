@@ -24,6 +24,7 @@ from .model import Compilation
 from .output_paths import check_outputs, staging_folder, swap_in
 from .parallel import ChildFailed, alongside
 from .pipeline import build_compilation, decision_report
+from .plugin import search_postings_ahead
 from .reproducible import ZIP_CACHE, offline_zip_name, source_date_epoch, zip_folder
 from .site_url import checked_site_url
 from .typography import CONTROL_CHARACTERS
@@ -89,6 +90,9 @@ def build(seeds: list[Path], site_dir: Path, offline_dir: Path, dist_dir: Path, 
             log.warning(printable(warning))
     with ExitStack() as stack:
         staged = {target: _staging_path(stack, target) for target in (site_dir, offline_dir, zip_path)}
+        postings = stack.enter_context(ExitStack())
+        postings.enter_context(alongside(lambda: _search_postings_ahead(compilations),
+                                         lambda error: f"making the search index failed: {describe(error)}"))
 
         def build_offline() -> None:
             with _writing(offline_dir):
@@ -102,6 +106,7 @@ def build(seeds: list[Path], site_dir: Path, offline_dir: Path, dist_dir: Path, 
                 _build_site(compilations, staged[site_dir], strict, site_url=site_url, downloads=False)
         with _writing(site_dir):
             copy_downloads(compilations, staged[offline_dir], staged[site_dir])  # made once, by the offline build
+        postings.close()  # done (the builds waited for it); a failure stops the build before anything is swapped in
         with deferred():  # a Ctrl-C or SIGTERM now would swap in some outputs and not the others
             for target, path in staged.items():
                 swap_in(path, target)  # the old one ends up in the staging folder, removed with it
@@ -111,6 +116,14 @@ def build(seeds: list[Path], site_dir: Path, offline_dir: Path, dist_dir: Path, 
     if not site_url:
         log.info("no site URL given (--site-url or SITE_URL): %s/ has no canonical links and no sitemap", hosted)
     return 0
+
+
+def _search_postings_ahead(compilations: list[Compilation]) -> None:
+    """plugin.search_postings_ahead, unless mkdocs.yml turns our search off. In a child process: the configuration
+    is read again here, without a word (the builds report what is wrong with it)."""
+    logging.getLogger("mkdocs").setLevel(logging.CRITICAL)
+    if load_config(config_file=str(CONFIG_FILE)).plugins["speechsite"].config.search:
+        search_postings_ahead(compilations, PROJECT_DIR)
 
 
 def prepare(seeds: list[Path], verbatim: bool = False, jobs: int = ALL_CORES) -> int:

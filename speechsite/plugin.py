@@ -249,9 +249,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             remove_unused(self.project_dir / POSTINGS_CACHE, f"*{POSTINGS_SUFFIX}", entries)
             remove_unused(self.project_dir / POSTINGS_CACHE, "*.lock", {Path(name).with_suffix(".lock").name
                                                                          for name in entries})
-            made = functools.partial(_store_postings, self.project_dir / FILES_CACHE,
-                                     None if self.serving else self.project_dir / COMPRESSED_CACHE)
-            self.postings_child.enter_context(alongside(lambda: make_postings(segments, made),
+            self.postings_child.enter_context(alongside(lambda: _make_postings(segments, self.project_dir,
+                                                                               compressed=not self.serving),
                                                         _child_error("the search index")))
             self.postings_segments = segments
 
@@ -533,6 +532,24 @@ def _cached_compilation(seed: Path, verbatim: bool, cache_folder: Path) -> Compi
             del _COMPILATIONS[stale]  # keep only the current version of each seed
         _COMPILATIONS[key] = prepared_compilations([seed], verbatim, cache_folder)[0].compilation
     return _COMPILATIONS[key]
+
+
+def search_postings_ahead(compilations: list[Compilation], project_dir: Path) -> None:
+    """Make the postings of the compilations' search index into the cache, as a site's build would (_start_postings),
+    before any build has begun: `python build.py` runs this in a child process while its two builds get as far as
+    the index, which takes them a second at a hundred compilations, and their own children then find the postings
+    being made (make_postings). The postings depend on the docs' texts only, not on where the pages are."""
+    index = search_index(compilations, lambda src_uri: src_uri)
+    if is_split(index):
+        _make_postings(postings_segments(index["docs"], project_dir / POSTINGS_CACHE), project_dir, compressed=True)
+
+
+def _make_postings(segments: list[Postings], project_dir: Path, compressed: bool) -> None:
+    """make_postings, each new segment's files stored as the sites hold them (with the hosted form's compressed
+    copies when ``compressed``: a preview has none)."""
+    made = functools.partial(_store_postings, project_dir / FILES_CACHE,
+                             project_dir / COMPRESSED_CACHE if compressed else None)
+    make_postings(segments, made)
 
 
 def _store_postings(folder: Path, compressed: Path | None, segment: int, postings: Postings) -> None:

@@ -239,6 +239,27 @@ def test_a_failure_after_the_hosted_build_leaves_all_three_in_place(project_dir,
     assert sorted(p.name for p in settled(tmp_path).iterdir()) == ["dist", "site", "site-offline"]
 
 
+def test_a_failure_making_the_search_postings_ahead_leaves_all_three_in_place(project_dir, tmp_path, monkeypatch):
+    """python build.py makes the search postings in a child process beside its two builds; its failure stops the
+    build before anything is swapped in."""
+    from speechsite import cli
+
+    seed = project_dir / "seeds" / "000_6daea81426b11c94.txt"
+    folders = (tmp_path / "site", tmp_path / "site-offline", tmp_path / "dist")
+    assert cli.build([seed], *folders) == 0
+    before = snapshot(tmp_path)
+
+    def postings_fail(compilations, project):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(project / "a.postings"))
+
+    monkeypatch.setattr(cli, "search_postings_ahead", postings_fail)
+    with pytest.raises(Exception) as failed:
+        cli.build([seed], *folders, site_url="https://changed.example.org/")
+    assert f"No space left on device: {project_dir / 'a.postings'}" in cli.describe(failed.value)
+    assert snapshot(tmp_path) == before
+    assert sorted(p.name for p in settled(tmp_path).iterdir()) == ["dist", "site", "site-offline"]
+
+
 @pytest.mark.parametrize("full", ["site", "site-offline", "dist"])
 def test_a_full_disk_is_one_line_naming_the_output_being_written(project_dir, tmp_path, monkeypatch, full):
     """Copying Material's stylesheets fails first on a full disk, and shutil names the file it copies from."""

@@ -341,6 +341,15 @@ def test_postings_are_kept_in_the_cache_by_the_texts_they_come_from(seed_index, 
     assert len(list(tmp_path.glob(f"*{POSTINGS_SUFFIX}"))) == 2
 
 
+def test_postings_entries_do_not_depend_on_where_the_pages_are(seed_compilation, tmp_path):
+    """python build.py makes them before its builds know their pages' addresses (plugin.search_postings_ahead), for
+    both builds, whose addresses differ: so they must be the entries each build looks for."""
+    entries = {tuple(postings.entry for postings in postings_segments(
+        search_index([seed_compilation], url_of)["docs"], tmp_path, segment_characters=50_000))
+        for url_of in (directory_urls, html_urls, lambda src_uri: src_uri)}
+    assert len(entries) == 1 and len(next(iter(entries))) > 1
+
+
 def test_while_one_process_makes_the_postings_another_returns_at_once_and_its_build_waits_for_them(seed_index,
                                                                                                  tmp_path):
     """The two builds of `python build.py` each start a child making the postings: one makes them, the other child
