@@ -99,7 +99,7 @@ def build(seeds: list[Path], site_dir: Path, offline_dir: Path, dist_dir: Path, 
                 known = _build_site(compilations, staged[offline_dir], strict, offline=True, hosted_url=site_url)
             with _writing(zip_path):
                 zip_folder(staged[offline_dir], staged[zip_path], root=zip_path.stem, cache_dir=PROJECT_DIR / ZIP_CACHE,
-                           known=known)
+                           known=known, previous=zip_path)
 
         with alongside(build_offline, describe):  # independent renders: on two cores the offline one is free
             with _writing(site_dir):

@@ -4,7 +4,9 @@ and the zip's order, times and modes do not depend on the file system."""
 from __future__ import annotations
 
 import gzip
+import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from speechsite import reproducible
 from speechsite.errors import InputError
 from speechsite.reproducible import (NAME_MAX_BYTES, Deflated, gzip_sitemap, offline_zip_name, source_date, write_zip,
                                     zip_folder)
@@ -165,6 +168,54 @@ def test_files_known_by_name_make_the_same_zip_without_being_read_again(tmp_path
         assert archive.read("site-offline/speeches/01.html") == files["speeches/01.html"]
         assert archive.read("site-offline/downloads/a.docx") == files["downloads/a.docx"]
         assert archive.getinfo("site-offline/downloads/a.docx").compress_type == zipfile.ZIP_STORED
+
+
+def test_a_rebuilt_zip_copies_the_last_zips_unchanged_entries_and_is_the_same_zip(tmp_path, monkeypatch):
+    folder, cache, destination = tmp_path / "site", tmp_path / "cache", tmp_path / "dist" / "site-offline.zip"
+    destination.parent.mkdir()
+    files = {f"speeches/{number:02}.html": f"<p>第{number}篇：同志们。</p>".encode() * 200 for number in range(6)}
+    files |= {"downloads/a.docx": os.urandom(3000), "index.html": "<p>目录</p>".encode() * 200}
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    known = {name: f"{name} version 1" for name in files if name != "index.html"}
+
+    def build(staged_name: str) -> None:  # as cli.build does: zip into a staged file, then swap it in
+        staged = tmp_path / staged_name
+        zip_folder(folder, staged, root="site-offline", cache_dir=cache, known=known, previous=destination)
+        staged.replace(destination)
+
+    build("first.zip")
+    made_anew = []
+    known_entry = reproducible._known_entry
+    monkeypatch.setattr(reproducible, "_known_entry", lambda path, *rest: made_anew.append(os.path.basename(path))
+                        or known_entry(path, *rest))
+    (folder / "speeches/03.html").write_bytes("<p>改过的第3篇。</p>".encode() * 150)
+    known["speeches/03.html"] = "speeches/03.html version 2"
+    build("second.zip")
+    assert made_anew == ["03.html"]  # the others were copied from the last zip
+    zip_folder(folder, tmp_path / "plain.zip", root="site-offline")
+    assert destination.read_bytes() == (tmp_path / "plain.zip").read_bytes()
+    with zipfile.ZipFile(destination) as archive:
+        assert archive.testzip() is None
+        assert archive.read("site-offline/speeches/03.html") == "<p>改过的第3篇。</p>".encode() * 150
+
+    # A zip at the destination other than the one recorded (here the same bytes, another file) is not copied from;
+    # nor is one whose record is wrong (each copied entry's local header is checked first).
+    shutil.copy(destination, tmp_path / "other.zip")
+    (tmp_path / "other.zip").replace(destination)
+    made_anew.clear()
+    build("third.zip")
+    assert len(made_anew) == len(known)
+    record = next(cache.glob("last-zip-*.json"))
+    kept = json.loads(record.read_text(encoding="utf-8"))
+    for entry in kept["entries"].values():
+        entry[1] += 1  # every offset wrong
+    record.write_text(json.dumps(kept), encoding="utf-8")
+    made_anew.clear()
+    build("fourth.zip")
+    assert len(made_anew) == len(known)
+    assert destination.read_bytes() == (tmp_path / "plain.zip").read_bytes()
 
 
 def test_entries_deflated_beforehand_make_the_same_zip(tmp_path):
