@@ -113,7 +113,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         self.downloads_child = ExitStack()
         """Holds the child process making the missing downloads, from on_files until on_post_build."""
         self.postings_child = ExitStack()
-        """Holds the child process making a large search index's postings, likewise."""
+        """Holds the child processes making a large search index's postings, from on_config (under plain mkdocs) or
+        on_files until on_post_build."""
         self.postings_segments: list | None = None
         """The postings' segments that child makes, for writing the index (search_index.postings_segments)."""
         self.download_plans: list = []
@@ -196,6 +197,10 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
                     log.info(line)
                 for warning in compilation.warnings:
                     log.warning(warning)
+            if self.config.search:  # python build.py starts this itself, before its two builds
+                self.postings_child.enter_context(alongside(
+                    lambda: search_postings_ahead(self.compilations, self.project_dir, compressed=not self.serving),
+                    _child_error("the search index")))
         self.hosted_url = self.config.hosted_url or config.site_url
         if len(self.compilations) == 1:
             config.site_name = escape(self.compilations[0].title)  # printed unescaped, like navigation titles
@@ -242,7 +247,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         """Make a large search index's postings in a child process while this one renders (seconds for a hundred
         compilations: serve would show an edit that much later); _finish_site waits for them and reads them from the
         cache. Of the two builds of `python build.py`, one makes them and the other waits for them (make_postings)."""
-        self.postings_child, self.postings_segments = ExitStack(), None
+        self.postings_segments = None
         if self.search_index is not None and is_split(self.search_index):
             segments = postings_segments(self.search_index["docs"], self.project_dir / POSTINGS_CACHE)
             entries = {postings.entry.name for postings in segments}
@@ -534,14 +539,15 @@ def _cached_compilation(seed: Path, verbatim: bool, cache_folder: Path) -> Compi
     return _COMPILATIONS[key]
 
 
-def search_postings_ahead(compilations: list[Compilation], project_dir: Path) -> None:
+def search_postings_ahead(compilations: list[Compilation], project_dir: Path, compressed: bool = True) -> None:
     """Make the postings of the compilations' search index into the cache, as a site's build would (_start_postings),
-    before any build has begun: `python build.py` runs this in a child process while its two builds get as far as
-    the index, which takes them a second at a hundred compilations, and their own children then find the postings
-    being made (make_postings). The postings depend on the docs' texts only, not on where the pages are."""
+    as soon as the compilations are loaded: in a child process, while the build gets as far as the index (a second
+    and more at a hundred compilations); the build's own child then finds them being made (make_postings) and the
+    build waits for them. The postings depend on the docs' texts only, not on where the pages are. ``compressed``:
+    with the hosted site's compressed copies (not for a preview)."""
     index = search_index(compilations, lambda src_uri: src_uri)
     if is_split(index):
-        _make_postings(postings_segments(index["docs"], project_dir / POSTINGS_CACHE), project_dir, compressed=True)
+        _make_postings(postings_segments(index["docs"], project_dir / POSTINGS_CACHE), project_dir, compressed)
 
 
 def _make_postings(segments: list[Postings], project_dir: Path, compressed: bool) -> None:
