@@ -45,7 +45,10 @@ RUNS = {  # label → (command after build.py, whether the compilation cache sta
 
 
 def measured(command: list[str]) -> tuple[float, float]:
-    """Wall and CPU seconds of the command, run in the project folder."""
+    """Wall and CPU seconds of the command, run in the project folder. What earlier runs wrote is flushed to disk
+    first: at 300 compilations a build writes gigabytes, and their writeback under the next timed build made its
+    figures vary by half."""
+    os.sync()
     before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     subprocess.run(command, cwd=PROJECT_DIR, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
