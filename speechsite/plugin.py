@@ -199,7 +199,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
                     log.warning(warning)
             if self.config.search:  # python build.py starts this itself, before its two builds
                 self.postings_child.enter_context(alongside(
-                    lambda: search_postings_ahead(self.compilations, self.project_dir, compressed=not self.serving),
+                    lambda: search_postings_ahead(self.compilations, self.project_dir, **self._postings_forms()),
                     _child_error("the search index")))
         self.hosted_url = self.config.hosted_url or config.site_url
         if len(self.compilations) == 1:
@@ -255,9 +255,13 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             remove_unused(self.project_dir / POSTINGS_CACHE, "*.lock", {Path(name).with_suffix(".lock").name
                                                                          for name in entries})
             self.postings_child.enter_context(alongside(lambda: _make_postings(segments, self.project_dir,
-                                                                               compressed=not self.serving),
+                                                                               **self._postings_forms()),
                                                         _child_error("the search index")))
             self.postings_segments = segments
+
+    def _postings_forms(self) -> dict:
+        """What the postings' child stores of new postings for this build (under plain mkdocs: this site's form)."""
+        return {"scripts": (self.config.offline,), "compressed": not (self.serving or self.config.offline)}
 
     def _start_downloads(self) -> None:
         """Make the Word and EPUB files the cache lacks in a child process while this one renders (an edited
@@ -448,25 +452,27 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
     @event_priority(-50)  # after Material's search plugin: our index replaces the one it has just written
     def _finish_site(self, config):
         site_dir = Path(config.site_dir)
+        gzip_sitemap(site_dir)
+        # The pages first, while the children may still be at work: at 300 compilations, after an edit, their 6,600
+        # folders and links took the second the build then spent waiting for the changed segment's postings.
+        reused = [file for file in self.compilation_files if file.page.reused is not None]
+        for folder in {os.path.dirname(file.abs_dest_path) for file in reused}:  # once each, not once per page
+            os.makedirs(folder, exist_ok=True)
+        for file in reused:
+            link_or_copy(file.page.reused.html_file, file.abs_dest_path)
+        # Files whose bytes a cache entry's name decides, by that name: precompress and the offline zip take their
+        # compressed forms from their caches without reading them.
+        known: dict[Path, str] = {Path(file.abs_dest_path): f"page {file.page.render_key}"
+                                  for file in self.compilation_files
+                                  if file.page.render_key}  # reused, or rendered now and stored as MkDocs wrote it
         try:
             self.downloads_child.close()
             self.postings_child.close()
         except ChildFailed as error:
             raise PluginError(str(error)) from None
         wait_for_postings(self.postings_segments or [])  # the other build's child may be making them
-        # Files whose bytes a cache entry's name decides, by that name: precompress and the offline zip take their
-        # compressed forms from their caches without reading them.
-        known: dict[Path, str] = {}
         for plan in self.download_plans:
             known.update({target: f"download {entry.name}" for target, entry in place_downloads(plan, site_dir)})
-        gzip_sitemap(site_dir)
-        reused = [file for file in self.compilation_files if file.page.reused is not None]
-        for folder in {os.path.dirname(file.abs_dest_path) for file in reused}:  # once each, not once per page
-            os.makedirs(folder, exist_ok=True)
-        for file in reused:
-            link_or_copy(file.page.reused.html_file, file.abs_dest_path)
-        known.update({Path(file.abs_dest_path): f"page {file.page.render_key}" for file in self.compilation_files
-                      if file.page.render_key})  # reused, or rendered now and stored with the bytes MkDocs wrote
         if self.search_index is not None:
             # The hosted site's worker fetches JSON (the shards gzipped); the offline one has scripts for file://
             # (and the head as JSON too, which Material's bundle fetches if the site is put on a server after all).
@@ -539,30 +545,32 @@ def _cached_compilation(seed: Path, verbatim: bool, cache_folder: Path) -> Compi
     return _COMPILATIONS[key]
 
 
-def search_postings_ahead(compilations: list[Compilation], project_dir: Path, compressed: bool = True) -> None:
+def search_postings_ahead(compilations: list[Compilation], project_dir: Path, scripts: tuple[bool, ...] = (False, True),
+                          compressed: bool = True) -> None:
     """Make the postings of the compilations' search index into the cache, as a site's build would (_start_postings),
     as soon as the compilations are loaded: in a child process, while the build gets as far as the index (a second
     and more at a hundred compilations); the build's own child then finds them being made (make_postings) and the
-    build waits for them. The postings depend on the docs' texts only, not on where the pages are. ``compressed``:
-    with the hosted site's compressed copies (not for a preview)."""
+    build waits for them. The postings depend on the docs' texts only, not on where the pages are. ``scripts`` and
+    ``compressed``: see _store_postings (by default, for both sites of python build.py)."""
     index = search_index(compilations, lambda src_uri: src_uri)
     if is_split(index):
-        _make_postings(postings_segments(index["docs"], project_dir / POSTINGS_CACHE), project_dir, compressed)
+        _make_postings(postings_segments(index["docs"], project_dir / POSTINGS_CACHE), project_dir, scripts, compressed)
 
 
-def _make_postings(segments: list[Postings], project_dir: Path, compressed: bool) -> None:
-    """make_postings, each new segment's files stored as the sites hold them (with the hosted form's compressed
-    copies when ``compressed``: a preview has none)."""
+def _make_postings(segments: list[Postings], project_dir: Path, scripts: tuple[bool, ...], compressed: bool) -> None:
+    """make_postings, each new segment's files stored in the forms ``scripts`` names (see _store_postings), with
+    the JSON's compressed copies when ``compressed`` (a preview has none)."""
     made = functools.partial(_store_postings, project_dir / FILES_CACHE,
-                             project_dir / COMPRESSED_CACHE if compressed else None)
+                             project_dir / COMPRESSED_CACHE if compressed else None, scripts)
     make_postings(segments, made)
 
 
-def _store_postings(folder: Path, compressed: Path | None, segment: int, postings: Postings) -> None:
-    """Store new postings files in the file store, as both sites hold them (JSON, scripts), with the hosted form's
-    compressed copies in ``compressed`` (precompress's cache; None for a preview, which has none): _finish_site and
-    precompress then only link them."""
-    for scripts in (False, True):
+def _store_postings(folder: Path, compressed: Path | None, forms: tuple[bool, ...], segment: int,
+                    postings: Postings) -> None:
+    """Store new postings files in the file store in the forms the sites being built hold (``forms``: False for the
+    hosted site's JSON, True for the offline site's scripts), with the JSON's compressed copies in ``compressed``
+    (precompress's cache; None for a preview, which has none): _finish_site and precompress then only link them."""
+    for scripts in forms:
         for path, content in postings_file_items(segment, postings, scripts):
             entry = stored_file(path, content, folder)
             if not scripts and compressed is not None:

@@ -51,7 +51,8 @@ def test_the_postings_child_stores_every_file_of_the_segments_it_made_so_that_pl
     index = {"config": {}, "docs": docs}
     segments = postings_segments(docs, tmp_path / "postings", segment_characters=1_000)
     assert len(segments) == 2
-    make_postings(segments, functools.partial(_store_postings, tmp_path / "store", tmp_path / "compressed"))
+    make_postings(segments, functools.partial(_store_postings, tmp_path / "store", tmp_path / "compressed",
+                                              (False, True)))
     monkeypatch.setattr(file_store, "file_bytes", lambda path, content: pytest.fail(f"{path} written again"))
     placed = 0
     for scripts in (False, True):
@@ -70,3 +71,14 @@ def test_the_postings_child_stores_every_file_of_the_segments_it_made_so_that_pl
     monkeypatch.setitem(precompress.COMPRESSORS, ".gz", lambda data: pytest.fail("compressed again"))
     monkeypatch.setitem(precompress.COMPRESSORS, ".br", lambda data: pytest.fail("compressed again"))
     assert precompress.precompress(tmp_path / "site", tmp_path / "compressed", known) > 0
+
+
+def test_a_preview_stores_its_own_sites_form_of_new_postings_only(tmp_path):
+    """mkdocs serve builds the hosted site alone: its postings child stores the JSON, not the offline scripts, and
+    makes no compressed copies (a preview has none)."""
+    docs = [{"title": "第1篇", "location": "speeches/01/", "paragraphs": [["p1", "推进改革发展稳定各项工作。" * 50, 0]]}]
+    segments = postings_segments(docs, tmp_path / "postings")
+    make_postings(segments, functools.partial(_store_postings, tmp_path / "store", None, (False,)))
+    stored = sorted(path.suffix for path in (tmp_path / "store").rglob("*") if path.is_file())
+    assert stored and set(stored) == {".json"}
+    assert not (tmp_path / "compressed").exists()
