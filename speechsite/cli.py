@@ -22,7 +22,7 @@ from .errors import InputError, OutputError, display_path
 from .interrupts import deferred
 from .model import Compilation
 from .output_paths import check_outputs, staging_folder, swap_in
-from .parallel import ChildFailed, alongside
+from .parallel import ChildFailed, alongside, can_fork
 from .pipeline import build_compilation, decision_report
 from .plugin import search_postings_ahead
 from .reproducible import ZIP_CACHE, offline_zip_name, source_date_epoch, zip_folder
@@ -91,8 +91,9 @@ def build(seeds: list[Path], site_dir: Path, offline_dir: Path, dist_dir: Path, 
     with ExitStack() as stack:
         staged = {target: _staging_path(stack, target) for target in (site_dir, offline_dir, zip_path)}
         postings = stack.enter_context(ExitStack())
-        postings.enter_context(alongside(lambda: _search_postings_ahead(compilations),
-                                         lambda error: f"making the search index failed: {describe(error)}"))
+        if can_fork():  # else the builds make them themselves, and this would only run after them
+            postings.enter_context(alongside(lambda: _search_postings_ahead(compilations),
+                                             lambda error: f"making the search index failed: {describe(error)}"))
 
         def build_offline() -> None:
             with _writing(offline_dir):

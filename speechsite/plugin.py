@@ -41,7 +41,7 @@ from .fidelity import check_page
 from .file_store import FOLDER as FILES_CACHE, identity as file_identity, place as place_file, stored as stored_file
 from .model import Compilation, Speech
 from .output_paths import check_site_dir, link_or_copy, replace_site, stage
-from .parallel import ChildFailed, alongside
+from .parallel import ChildFailed, alongside, can_fork
 from .overrides import override_path
 from .pipeline import decision_report
 from .precompress import FOLDER as COMPRESSED_CACHE, compress_ahead, precompress
@@ -197,7 +197,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
                     log.info(line)
                 for warning in compilation.warnings:
                     log.warning(warning)
-            if self.config.search:  # python build.py starts this itself, before its two builds
+            if self.config.search and can_fork():  # python build.py starts this itself, before its two builds
                 self.postings_child.enter_context(alongside(
                     lambda: search_postings_ahead(self.compilations, self.project_dir, **self._postings_forms()),
                     _child_error("the search index")))
