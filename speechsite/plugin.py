@@ -113,8 +113,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         self.downloads_child = ExitStack()
         """Holds the child process making the missing downloads, from on_files until on_post_build."""
         self.postings_child = ExitStack()
-        """Holds the child processes making a large search index's postings, from on_config (under plain mkdocs) or
-        on_files until on_post_build."""
+        """Holds the child process making a large search index's postings under plain mkdocs, from on_config until
+        on_post_build (python build.py runs its own, for both builds)."""
         self.postings_segments: list | None = None
         """The postings' segments that child makes, for writing the index (search_index.postings_segments)."""
         self.download_plans: list = []
@@ -199,7 +199,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
                     log.warning(warning)
             if self.config.search and can_fork():  # python build.py starts this itself, before its two builds
                 self.postings_child.enter_context(alongside(
-                    lambda: search_postings_ahead(self.compilations, self.project_dir, **self._postings_forms()),
+                    lambda: search_postings_ahead(self.compilations, self.project_dir, scripts=(self.config.offline,),
+                                                  compressed=not (self.serving or self.config.offline)),
                     _child_error("the search index")))
         self.hosted_url = self.config.hosted_url or config.site_url
         if len(self.compilations) == 1:
@@ -239,14 +240,14 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         self.compilation_files = [files.src_uris[src_uri] for src_uri in self.compilation_of]
         if self.config.search:
             self.search_index = search_index(self.compilations, lambda uri: files.src_uris[uri].url)
-        self._start_postings()
+        self._plan_postings()
         self._start_downloads()
         return files
 
-    def _start_postings(self) -> None:
-        """Make a large search index's postings in a child process while this one renders (seconds for a hundred
-        compilations: serve would show an edit that much later); _finish_site waits for them and reads them from the
-        cache. Of the two builds of `python build.py`, one makes them and the other waits for them (make_postings)."""
+    def _plan_postings(self) -> None:
+        """The segments of a large search index's postings, which a child process is making meanwhile (started by
+        python build.py or in on_config: search_postings_ahead; on one core, where nothing is forked, _finish_site
+        makes the missing ones as it reads them); _finish_site waits for them and reads them from the cache."""
         self.postings_segments = None
         if self.search_index is not None and is_split(self.search_index):
             segments = postings_segments(self.search_index["docs"], self.project_dir / POSTINGS_CACHE)
@@ -254,14 +255,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             remove_unused(self.project_dir / POSTINGS_CACHE, f"*{POSTINGS_SUFFIX}", entries)
             remove_unused(self.project_dir / POSTINGS_CACHE, "*.lock", {Path(name).with_suffix(".lock").name
                                                                          for name in entries})
-            self.postings_child.enter_context(alongside(lambda: _make_postings(segments, self.project_dir,
-                                                                               **self._postings_forms()),
-                                                        _child_error("the search index")))
             self.postings_segments = segments
-
-    def _postings_forms(self) -> dict:
-        """What the postings' child stores of new postings for this build (under plain mkdocs: this site's form)."""
-        return {"scripts": (self.config.offline,), "compressed": not (self.serving or self.config.offline)}
 
     def _start_downloads(self) -> None:
         """Make the Word and EPUB files the cache lacks in a child process while this one renders (an edited
@@ -470,7 +464,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             self.postings_child.close()
         except ChildFailed as error:
             raise PluginError(str(error)) from None
-        wait_for_postings(self.postings_segments or [])  # the other build's child may be making them
+        wait_for_postings(self.postings_segments or [])  # python build.py's child may be making them
         for plan in self.download_plans:
             known.update({target: f"download {entry.name}" for target, entry in place_downloads(plan, site_dir)})
         if self.search_index is not None:
@@ -547,22 +541,16 @@ def _cached_compilation(seed: Path, verbatim: bool, cache_folder: Path) -> Compi
 
 def search_postings_ahead(compilations: list[Compilation], project_dir: Path, scripts: tuple[bool, ...] = (False, True),
                           compressed: bool = True) -> None:
-    """Make the postings of the compilations' search index into the cache, as a site's build would (_start_postings),
-    as soon as the compilations are loaded: in a child process, while the build gets as far as the index (a second
-    and more at a hundred compilations); the build's own child then finds them being made (make_postings) and the
-    build waits for them. The postings depend on the docs' texts only, not on where the pages are. ``scripts`` and
-    ``compressed``: see _store_postings (by default, for both sites of python build.py)."""
+    """Make the postings of the compilations' search index into the cache, the segments a site's build plans
+    (_plan_postings), as soon as the compilations are loaded: in a child process, while the build gets as far as the
+    index (a second and more at a hundred compilations); the build waits for them (wait_for_postings). The postings
+    depend on the docs' texts only, not on where the pages are. ``scripts`` and ``compressed``: see _store_postings
+    (by default, for both sites of python build.py)."""
     index = search_index(compilations, lambda src_uri: src_uri)
     if is_split(index):
-        _make_postings(postings_segments(index["docs"], project_dir / POSTINGS_CACHE), project_dir, scripts, compressed)
-
-
-def _make_postings(segments: list[Postings], project_dir: Path, scripts: tuple[bool, ...], compressed: bool) -> None:
-    """make_postings, each new segment's files stored in the forms ``scripts`` names (see _store_postings), with
-    the JSON's compressed copies when ``compressed`` (a preview has none)."""
-    made = functools.partial(_store_postings, project_dir / FILES_CACHE,
-                             project_dir / COMPRESSED_CACHE if compressed else None, scripts)
-    make_postings(segments, made)
+        make_postings(postings_segments(index["docs"], project_dir / POSTINGS_CACHE),
+                      functools.partial(_store_postings, project_dir / FILES_CACHE,
+                                        project_dir / COMPRESSED_CACHE if compressed else None, scripts))
 
 
 def _store_postings(folder: Path, compressed: Path | None, forms: tuple[bool, ...], segment: int,

@@ -101,20 +101,6 @@ class Deflated:
 
 
 @dataclass(frozen=True)
-class Copied:
-    """An entry whose local header and bytes are copied as they are from another zip, open as the file descriptor
-    ``source``, where its local header begins at ``offset``: the last build's zip, for a file that has not changed
-    since (zip_folder). The kernel copies them (copy_file_range): nothing is read into Python or deflated."""
-
-    source: int
-    offset: int
-    method: int
-    crc: int
-    packed_size: int
-    size: int
-
-
-@dataclass(frozen=True)
 class ZipEntry:
     """Where write_zip put an entry, and what its headers say of it."""
 
@@ -124,6 +110,16 @@ class ZipEntry:
     crc: int
     packed_size: int
     size: int
+
+
+@dataclass(frozen=True)
+class Copied:
+    """An entry whose local header and bytes are copied as they are from another zip, open as the file descriptor
+    ``source``, where write_zip put them as ``entry``: the last build's zip, for a file that has not changed since
+    (zip_folder). The kernel copies them (copy_file_range): nothing is read into Python or deflated."""
+
+    source: int
+    entry: ZipEntry
 
 
 def write_zip(target, entries: Iterable[tuple[str, bytes | Deflated | Copied]], stored: frozenset[str] = frozenset(),
@@ -144,8 +140,10 @@ def write_zip(target, entries: Iterable[tuple[str, bytes | Deflated | Copied]], 
         for name, data in entries:
             encoded = name.encode("utf-8")
             if isinstance(data, Copied):
-                method, crc, packed_size, size = data.method, data.crc, data.packed_size, data.size
-                out.copy(data.source, data.offset, 30 + len(encoded) + packed_size)
+                method, crc, packed_size, size = (data.entry.method, data.entry.crc, data.entry.packed_size,
+                                                  data.entry.size)
+                fields = _header_fields(encoded, method, time, date, crc, packed_size, size)
+                out.copy(data.source, data.entry.offset, 30 + len(encoded) + packed_size)
             else:
                 if not isinstance(data, Deflated):
                     data = Deflated(data if name in stored else _deflated(data, compresslevel, cache_dir), len(data),
@@ -153,8 +151,7 @@ def write_zip(target, entries: Iterable[tuple[str, bytes | Deflated | Copied]], 
                 method = 8 if data.data is None or len(data.packed) < data.size else 0
                 packed = data.packed if method else data.data
                 crc, packed_size, size = data.crc, len(packed), data.size
-            fields = _header_fields(encoded, method, time, date, crc, packed_size, size)
-            if not isinstance(data, Copied):
+                fields = _header_fields(encoded, method, time, date, crc, packed_size, size)
                 out.write(b"PK\x03\x04" + fields + encoded)
                 out.write(packed)
             directory.append(b"PK\x01\x02" + struct.pack("<H", ZIP_MADE_BY) + fields
@@ -340,8 +337,8 @@ def _last_zip(record: Path, previous: Path, stack: contextlib.ExitStack) -> dict
             or kept.get("zip") != _zip_stamp(os.fstat(source)) or kept.get("time") != list(zip_time()) \
             or kept.get("level") != ZIP_FOLDER_LEVEL:
         return {}
-    return {name: (identity, Copied(source, offset, method, crc, packed_size, size))
-            for name, (identity, offset, method, crc, packed_size, size) in kept["entries"].items()}
+    return {name: (identity, Copied(source, ZipEntry(name, *where)))
+            for name, (identity, *where) in kept["entries"].items()}
 
 
 def _local_header_is(copied: Copied | None, name: str, time: int, date: int) -> bool:
@@ -349,11 +346,11 @@ def _local_header_is(copied: Copied | None, name: str, time: int, date: int) -> 
     that is wrong for any reason: the entry is then written anew)."""
     if copied is None:
         return False
-    encoded = name.encode("utf-8")
-    expected = b"PK\x03\x04" + _header_fields(encoded, copied.method, time, date, copied.crc, copied.packed_size,
-                                               copied.size) + encoded
+    old, encoded = copied.entry, name.encode("utf-8")
+    expected = b"PK\x03\x04" + _header_fields(encoded, old.method, time, date, old.crc, old.packed_size,
+                                               old.size) + encoded
     try:
-        return os.pread(copied.source, len(expected), copied.offset) == expected
+        return os.pread(copied.source, len(expected), old.offset) == expected
     except OSError:
         return False
 

@@ -504,11 +504,10 @@ class _GroupFile:
 
 def make_postings(segments: list[Postings], made: Callable[[int, Postings], None] | None = None) -> None:
     """Make the cache entries of the segments that lack one, holding a lock on the whole cache folder meanwhile, or
-    return at once if another process holds it: the two builds of `python build.py` each start this in a child
-    process, and one making postings (a few hundred megabytes) is enough; the other build's child ends instead of
-    waiting (a forked child that lives on holds on to the memory its parent changes), and that build waits for them
-    with wait_for_postings. ``made`` is called with the number and postings of each segment whose entry was made here
-    (to store its files ahead: see plugin._start_postings)."""
+    return at once if another process holds it: one process making postings (a few hundred megabytes) is enough, and
+    another build's child ends instead of waiting (a forked child that lives on holds on to the memory its parent
+    changes); builds wait for them with wait_for_postings. ``made`` is called with the number and postings of each
+    segment whose entry was made here (to store its files ahead: see plugin.search_postings_ahead)."""
     if not segments:
         return
     with locked(segments[0].entry.parent / "making", wait=False) as held:

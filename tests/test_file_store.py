@@ -42,7 +42,7 @@ def test_the_same_text_is_written_once_and_a_new_text_gets_an_entry_of_its_own(t
 
 def test_the_postings_child_stores_every_file_of_the_segments_it_made_so_that_placing_them_writes_nothing(
         tmp_path, monkeypatch):
-    """What plugin._start_postings runs in its child: a rebuild's new postings files are in the store, in the hosted
+    """What plugin.search_postings_ahead runs in its child: a rebuild's new postings files are in the store, in the hosted
     (JSON) and the offline (script) form, with the hosted form's compressed copies, before _finish_site places them
     and precompress links the copies."""
     docs = [{"title": f"第{n}篇", "location": f"c{c}/speeches/{n:02}/", "collection": f"汇编{c}",

@@ -352,8 +352,9 @@ def test_postings_entries_do_not_depend_on_where_the_pages_are(seed_compilation,
 
 def test_while_one_process_makes_the_postings_another_returns_at_once_and_its_build_waits_for_them(seed_index,
                                                                                                  tmp_path):
-    """The two builds of `python build.py` each start a child making the postings: one makes them, the other child
-    ends at once (a forked child that waits holds on to memory), and its build waits before it reads them."""
+    """Two builds at once (two runs on one project) each start a child making the postings: one makes them, the
+    other child ends at once (a forked child that waits holds on to memory), and its build waits before it reads
+    them."""
     segments = postings_segments(seed_index["docs"], tmp_path, segment_characters=SMALL_SHARDS)
     with locked(tmp_path / "making"):  # as the other build's child holds it while making
         making = threading.Thread(target=make_postings, args=(segments,), daemon=True)
