@@ -187,14 +187,17 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             self.compilations = prepared
         else:
             try:
-                self.compilations = [_cached_compilation(path, self.config.verbatim,
-                                                         self.project_dir / COMPILATIONS_CACHE)
-                                     for path in self.seed_paths()]
+                loaded = [_cached_compilation(path, self.config.verbatim, self.project_dir / COMPILATIONS_CACHE)
+                          for path in self.seed_paths()]
             except InputError as error:
                 raise PluginError(str(error)) from None
-            for compilation in self.compilations:
-                for line in decision_report(compilation):
-                    log.info(line)
+            self.compilations = [compilation for compilation, _ in loaded]
+            for compilation, read_now in loaded:
+                # A preview's rebuild reports the compilations it read again (an edited seed or override file), not
+                # every compilation of an archive at each save: thousands of lines, all said before.
+                if read_now or not self.serving:
+                    for line in decision_report(compilation):
+                        log.info(line)
                 for warning in compilation.warnings:
                     log.warning(warning)
             if self.config.search and can_fork():  # python build.py starts this itself, before its two builds
@@ -225,6 +228,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         self.compilation_metas = {}
         site_pages = self.writer.render_site_pages(self.compilations, config.use_directory_urls)
         self.compilation_of = {path: c for c in self.compilations for path in self.writer.page_paths(c)}
+        _LINKS_TO_OWN_PAGES.pages = self.compilation_of
+        logging.getLogger("mkdocs.structure.pages").addFilter(_LINKS_TO_OWN_PAGES)  # once: a filter is added once
         for src_uri in [*site_pages, *self.compilation_of]:
             if src_uri in files.src_uris:
                 raise PluginError(f"docs/{src_uri} would be replaced by a generated page; rename or remove it")
@@ -527,16 +532,18 @@ while serving reads again only a seed or override file that changed, not after a
 only if its content is new to the compilation cache."""
 
 
-def _cached_compilation(seed: Path, verbatim: bool, cache_folder: Path) -> Compilation:
+def _cached_compilation(seed: Path, verbatim: bool, cache_folder: Path) -> tuple[Compilation, bool]:
+    """The seed's compilation, and whether it was read now (else this process had it already)."""
     def stamp(path: Path):  # os.path.exists: a name too long to exist is absent, not an error
         return (path.stat().st_size, path.stat().st_mtime_ns) if os.path.exists(path) else None
 
     key = (seed.resolve(), stamp(seed), stamp(override_path(seed)), verbatim)
-    if key not in _COMPILATIONS:
-        for stale in [old for old in _COMPILATIONS if old[0] == key[0]]:
-            del _COMPILATIONS[stale]  # keep only the current version of each seed
-        _COMPILATIONS[key] = prepared_compilations([seed], verbatim, cache_folder)[0].compilation
-    return _COMPILATIONS[key]
+    if key in _COMPILATIONS:
+        return _COMPILATIONS[key], False
+    for stale in [old for old in _COMPILATIONS if old[0] == key[0]]:
+        del _COMPILATIONS[stale]  # keep only the current version of each seed
+    _COMPILATIONS[key] = prepared_compilations([seed], verbatim, cache_folder)[0].compilation
+    return _COMPILATIONS[key], True
 
 
 def search_postings_ahead(compilations: list[Compilation], project_dir: Path, scripts: tuple[bool, ...] = (False, True),
@@ -563,6 +570,25 @@ def _store_postings(folder: Path, compressed: Path | None, forms: tuple[bool, ..
             entry = stored_file(path, content, folder)
             if not scripts and compressed is not None:
                 compress_ahead(content.encode("utf-8"), compressed, file_identity(entry))  # as _finish_site knows it
+
+
+class _LinksToOwnPages(logging.Filter):
+    """Drops MkDocs' note that a page links to a page "excluded from the built site" when that page is one of the
+    plugin's (``pages``): they are left out of MkDocs' rendering only to be rendered by the plugin, and are in the
+    site (see on_nav). An archive's home page would otherwise print a line per compilation at every build."""
+
+    NOTE = re.compile(r"Doc file '.*' contains a link to '(.*)' which is excluded from the built site\.")
+
+    def __init__(self):
+        super().__init__()
+        self.pages: dict | set = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        note = self.NOTE.fullmatch(record.getMessage())
+        return note is None or note[1] not in self.pages
+
+
+_LINKS_TO_OWN_PAGES = _LinksToOwnPages()
 
 
 def _child_error(work: str):

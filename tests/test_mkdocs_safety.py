@@ -268,3 +268,27 @@ def test_seeds_named_like_a_glob_pattern_or_with_a_colon_are_built_and_served(pr
         eventually(lambda: "预览里部署" in get(url + "glob-1/speeches/01/"), "an edit of glob[1].txt did not show")
     finally:
         stop_server(process)
+
+
+def test_a_rebuild_while_serving_reports_only_the_compilation_it_read_again(project, monkeypatch):
+    """An archive's preview must not repeat every compilation's split report at each save, nor print MkDocs' note that
+    the home page links to pages "excluded from the built site" (the plugin's own pages, which are in it)."""
+    seeds = project / "seeds"
+    (seeds / "second.txt").write_text(COMPILATION.replace("示例讲话汇编", "第二部汇编"), encoding="utf-8")
+    monkeypatch.setenv("SPEECHSITE_SEEDS", os.pathsep.join(["seeds/compilation.txt", "seeds/second.txt"]))
+    log = project.parent / "serve.log"
+    process, url = serve(project)
+    try:
+        first_build = log.read_text(encoding="utf-8")
+        logged = log.stat().st_size
+        seed = seeds / "second.txt"
+        seed.write_text(seed.read_text(encoding="utf-8").replace("部署", "预览里部署"), encoding="utf-8")
+        eventually(lambda: "预览里部署" in get(url + "second/speeches/01/"), "an edit of second.txt did not show")
+        eventually(lambda: "Documentation built" in log_since(log, logged), "the rebuild did not end")
+        rebuild = log_since(log, logged)
+    finally:
+        stop_server(process)
+    assert "seeds/compilation.txt: 2 of 2 TOC entries have text" in first_build
+    assert "seeds/second.txt: 2 of 2 TOC entries have text" in rebuild
+    assert "seeds/compilation.txt" not in rebuild
+    assert "excluded from the built site" not in first_build + rebuild
