@@ -34,6 +34,7 @@ from pathlib import Path
 from .errors import InputError, display_path
 from .interrupts import deferred
 from .overrides import override_path
+from .remover import FRAME_FOLDERS, FRAME_PREFIX
 
 try:
     import fcntl
@@ -48,7 +49,7 @@ SITE_MARK = Path("assets", "speechsite")
 STAGING_PREFIX = ".speechsite-staging-"
 RETIRED_PREFIX = ".speechsite-retired-"
 """A staging folder after its build: what it holds (the outputs it replaced) is being removed (see retire)."""
-REMOVER = "import shutil, sys\nfor folder in sys.argv[1:]:\n    shutil.rmtree(folder, ignore_errors=True)"
+REMOVER = Path(__file__).with_name("remover.py")
 _REMOVERS: list = []
 """The processes removing this process's retired folders (subprocess.Popen), so that they can be waited for."""
 AT_FDCWD, RENAME_EXCHANGE = -100, 2  # from Linux's <fcntl.h> and <linux/fs.h>
@@ -225,12 +226,46 @@ def retire(folders: list[Path]) -> None:
         return
     try:
         _REMOVERS.append(subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", REMOVER, *map(str, retired)], stdin=subprocess.DEVNULL,
+            [sys.executable, "-I", "-S", str(REMOVER), *map(str, retired)], stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
-    except OSError:  # no process to spare: remove them in this one
+    except OSError:  # no process to spare: remove them in this one, keeping no frames
         for folder in retired:
             shutil.rmtree(folder, ignore_errors=True)
     _REMOVERS[:] = [remover for remover in _REMOVERS if remover.poll() is None]  # reaps the finished ones
+
+
+def claim_frame(staged: Path) -> list[str]:
+    """Give the site being built in staged (still empty) the folders of a site it replaced, if a frame of them is
+    ready (see remover.py); the frame's folders, relative to staged, each after those inside it."""
+    if not staged.parent.name.startswith(STAGING_PREFIX):  # a folder of someone's choosing, not a staged site
+        return []
+    frame = staged.parent.parent / (FRAME_PREFIX + staged.name)
+    existed = staged.exists()
+    try:
+        if existed:
+            staged.rmdir()  # fails if anything was written there already: then no frame
+        frame.rename(staged)  # fails when there is none, or another build took it
+    except OSError:
+        if existed:
+            staged.mkdir(exist_ok=True)
+        return []
+    listing = staged / FRAME_FOLDERS
+    try:
+        folders = listing.read_text(encoding="utf-8").splitlines()
+        listing.unlink()
+    except (OSError, UnicodeDecodeError):  # not one the remover finished: rather no frame than a wrong one
+        shutil.rmtree(staged)
+        staged.mkdir()
+        return []
+    return folders
+
+
+def remove_empty_frame_folders(staged: Path, folders: list[str]) -> None:
+    """Remove those of a frame's folders (claim_frame) that the build left empty, so that the site is the one a build
+    from nothing makes (the build never leaves a folder empty)."""
+    for folder in folders:  # each after those inside it
+        with suppress(OSError):  # not empty, the nearly always case
+            os.rmdir(staged / folder)
 
 
 def wait_for_retired() -> None:

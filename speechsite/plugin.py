@@ -40,7 +40,8 @@ from .errors import InputError
 from .fidelity import check_page
 from .file_store import FOLDER as FILES_CACHE, identity as file_identity, place as place_file, stored as stored_file
 from .model import Compilation, Speech
-from .output_paths import check_site_dir, link_or_copy, replace_site, stage
+from .output_paths import (check_site_dir, claim_frame, link_or_copy, remove_empty_frame_folders, replace_site,
+                           stage)
 from .parallel import ChildFailed, alongside, can_fork
 from .overrides import override_path
 from .pipeline import decision_report
@@ -107,6 +108,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         """The site folder this build replaces once it has succeeded; None when build.py stages its outputs itself."""
         self.staging = ExitStack()
         """Holds the staging folder the site is built in, from on_config until the build ends either way."""
+        self.frame_folders: list[str] = []
+        """The folders the staged site was given from a site it replaced (output_paths.claim_frame)."""
         self.known_files: dict[str, str] = {}
         """Site-relative path → the cache entry name that decides its bytes, of the files a build placed from its
         caches (set at its end): the offline zip takes their deflated bytes by that name (zip_folder)."""
@@ -224,6 +227,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         if self.config.search:
             for unused in [file for file in files if UNUSED_THEME_FILES.search(file.src_uri)]:
                 files.remove(unused)
+        self.frame_folders = claim_frame(Path(config.site_dir))  # MkDocs has emptied the folder; nothing is written
         self.writer = PageWriter(self.project_dir / self.config.templates)
         self.compilation_metas = {}
         site_pages = self.writer.render_site_pages(self.compilations, config.use_directory_urls)
@@ -504,6 +508,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
 
     @event_priority(-100)  # last: every plugin has written its files into the staged site
     def _put_site_in_place(self, config):
+        remove_empty_frame_folders(Path(config.site_dir), self.frame_folders)
         if self.site_dir is None or _strict_build_will_fail(config):  # on_build_error then discards the staged site
             return
         replace_site(Path(config.site_dir), self.site_dir)

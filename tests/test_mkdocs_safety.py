@@ -20,6 +20,7 @@ import pytest
 
 from builders import PROJECT_DIR, settled
 from speechsite.output_paths import STAGING_PREFIX
+from speechsite.remover import FRAME_PREFIX
 
 sys.path.insert(0, str(PROJECT_DIR / "tests" / "e2e"))
 from test_live_preview import start_server, stop_server  # noqa: E402
@@ -292,3 +293,23 @@ def test_a_rebuild_while_serving_reports_only_the_compilation_it_read_again(proj
     assert "seeds/second.txt: 2 of 2 TOC entries have text" in rebuild
     assert "seeds/compilation.txt" not in rebuild
     assert "excluded from the built site" not in first_build + rebuild
+
+
+def test_a_build_in_the_frame_of_a_replaced_site_is_the_site_a_build_from_nothing_makes(project):
+    """The second build leaves the first site's folders as a frame (output_paths.claim_frame); the third takes it, with
+    a compilation fewer, so that its folders are left empty and must go."""
+    seeds = project / "seeds"
+    for name in ("second", "third"):
+        (seeds / f"{name}.txt").write_text(COMPILATION.replace("示例讲话汇编", f"{name}汇编"), encoding="utf-8")
+    three = os.pathsep.join(f"seeds/{name}.txt" for name in ("compilation", "second", "third"))
+    for _ in range(2):
+        assert mkdocs(project, "build", SPEECHSITE_SEEDS=three).returncode == 0
+    frame = settled(project) / f"{FRAME_PREFIX}site"
+    kept = (frame / "second" / "speeches").stat().st_ino
+    two = os.pathsep.join(f"seeds/{name}.txt" for name in ("compilation", "second"))
+    assert mkdocs(project, "build", SPEECHSITE_SEEDS=two).returncode == 0
+    assert (project / "site" / "second" / "speeches").stat().st_ino == kept  # the frame's folder: it was used
+    result = mkdocs(project, "build", "-d", str(project / "from-nothing"), SPEECHSITE_SEEDS=two)
+    assert result.returncode == 0, result.stderr
+    assert not (project / "site" / "third").exists()
+    assert tree(project / "site") == tree(project / "from-nothing")

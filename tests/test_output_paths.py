@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 
 from builders import copy_project, settled
-from speechsite.output_paths import RETIRED_PREFIX, STAGING_PREFIX, retire, wait_for_retired
+from speechsite.output_paths import (RETIRED_PREFIX, STAGING_PREFIX, claim_frame, remove_empty_frame_folders,
+                                     retire, wait_for_retired)
+from speechsite.remover import FRAME_FOLDERS, FRAME_PREFIX
 from speechsite.parallel import can_fork
 from test_cli import output_dirs
 
@@ -166,13 +168,70 @@ def test_a_retired_folder_is_renamed_at_once_and_removed_even_without_a_process_
     retire(folders[:1])
     assert not folders[0].exists()  # renamed before retire returns: no staging folder is seen as a build's
     wait_for_retired()
-    assert not list(tmp_path.iterdir()) or list(tmp_path.iterdir()) == [folders[1]]
+    frame = tmp_path / f"{FRAME_PREFIX}site"  # the folders of the site it held, kept for the next build of site
+    assert sorted(tmp_path.iterdir()) == [frame, folders[1]]
+    shutil.rmtree(frame)
 
     def no_process(*args, **kwargs):
         raise OSError(11, "Resource temporarily unavailable")
     monkeypatch.setattr(subprocess, "Popen", no_process)
     retire(folders[1:])
     assert not list(tmp_path.iterdir())
+
+
+def a_replaced_site(folder: Path) -> Path:
+    """A site as a build replaces it: pages in folders, a folder of nothing, a gh-pages checkout's .git, a link."""
+    site = folder / "site"
+    for page in ("index.html", "speeches/01/index.html", "speeches/02/index.html", "gone/deeper/index.html"):
+        (site / page).parent.mkdir(parents=True, exist_ok=True)
+        (site / page).write_text(f"the old {page}")
+    (site / "assets" / "empty").mkdir(parents=True)
+    (site / ".git" / "refs").mkdir(parents=True)
+    (site / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (site / "speeches" / "link").symlink_to(site / "speeches" / "01")
+    return site
+
+
+def test_a_replaced_site_leaves_its_folders_and_nothing_else_as_the_frame_of_the_next_build(tmp_path):
+    retired = tmp_path / f"{STAGING_PREFIX}old"
+    a_replaced_site(retired)
+    retire([retired])
+    wait_for_retired()
+    frame = tmp_path / f"{FRAME_PREFIX}site"
+    assert sorted(p.relative_to(frame).as_posix() + ("/" if p.is_dir() else "") for p in frame.rglob("*")) == [
+        FRAME_FOLDERS, "assets/", "assets/empty/", "gone/", "gone/deeper/", "speeches/", "speeches/01/",
+        "speeches/02/"]
+    listed = (frame / FRAME_FOLDERS).read_text(encoding="utf-8").splitlines()
+    assert sorted(listed) == ["assets", "assets/empty", "gone", "gone/deeper", "speeches", "speeches/01",
+                              "speeches/02"]
+    assert all(listed.index(inner) < listed.index(outer) for inner in listed for outer in listed
+               if inner.startswith(outer + "/"))  # so that removing them in order can empty a parent
+    assert not retired.exists() and not list(tmp_path.glob(f"{RETIRED_PREFIX}*"))
+
+
+def test_a_build_takes_the_frame_and_removes_the_folders_it_left_empty(tmp_path):
+    frame = tmp_path / f"{FRAME_PREFIX}site"
+    retire([a_replaced_site(tmp_path / f"{STAGING_PREFIX}old").parent])
+    wait_for_retired()
+    speeches = (frame / "speeches").stat().st_ino
+    elsewhere = tmp_path / "chosen" / "site"
+    elsewhere.mkdir(parents=True)
+    assert claim_frame(elsewhere) == [] and frame.is_dir()  # not a staged site: the frame is not its
+    busy = tmp_path / f"{STAGING_PREFIX}busy" / "site"
+    (busy / "assets").mkdir(parents=True)
+    assert claim_frame(busy) == [] and frame.is_dir()  # written to already
+
+    staged = tmp_path / f"{STAGING_PREFIX}new" / "site"
+    staged.mkdir(parents=True)
+    folders = claim_frame(staged)
+    assert not frame.exists() and (staged / "speeches").stat().st_ino == speeches
+    assert not (staged / FRAME_FOLDERS).exists()
+    (staged / "speeches" / "01" / "index.html").write_text("the new page")
+    (staged / "index.html").write_text("the new home")
+    remove_empty_frame_folders(staged, folders)
+    assert sorted(p.relative_to(staged).as_posix() for p in staged.rglob("*")) == [
+        "index.html", "speeches", "speeches/01", "speeches/01/index.html"]
+    assert claim_frame(tmp_path / f"{STAGING_PREFIX}next" / "site") == []  # taken: the next build has none
 
 
 def start_build(project_dir: Path, outputs: Path, **popen) -> subprocess.Popen:
