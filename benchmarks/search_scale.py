@@ -150,6 +150,7 @@ def write_index(site: Site, index: dict) -> None:
             old.unlink()
     for path, content in index_files(index, scripts=site.protocol == "file").items():
         (site.folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (site.folder / path).unlink(missing_ok=True)  # a link to the file store's entry, which must keep its bytes
         (site.folder / path).write_bytes(file_bytes(path, content))
 
 
