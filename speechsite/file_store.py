@@ -7,14 +7,16 @@ changed (as the rendered pages and the compressed copies are reused: render_cach
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 from .atomic import write_atomically
 from .output_paths import link_or_copy
 from .precompress import GZIP_LEVEL
-from .search_index import PACKED_SUFFIX, file_bytes
+from .search_index import PACKED_SUFFIX, Postings, file_bytes, postings_file_items
 
 FOLDER = Path(".cache", "speechsite", "files")
 """The entries, relative to the project folder."""
@@ -47,3 +49,44 @@ def stored(path: str, content: str, folder: Path) -> Path:
     except FileNotFoundError:
         write_atomically(entry, file_bytes(path, content))
     return entry
+
+
+def postings_entries(segment: int, postings: Postings, scripts: bool, folder: Path) -> list[tuple[str, Path]]:
+    """(path, entry) of each postings file of the segment numbered ``segment`` (search_index.postings_file_items) in
+    the store: from the list store_postings kept of them, when there is one and its entries are all there, without
+    reading the postings nor digesting them again (100 MB a site at 300 compilations); else stored now."""
+    listing = _listing(segment, postings, scripts, folder)
+    if listing is not None:
+        try:
+            entries = [(path, folder / name) for path, name in json.loads(listing.read_bytes())]
+            for _, entry in entries:
+                os.utime(entry)  # used (atomic.remove_unused); one gone: all are stored again below
+            postings.read_lengths()  # the index's head needs them
+            os.utime(listing)
+            return entries
+        except (OSError, ValueError, TypeError):
+            pass
+    return store_postings(segment, postings, scripts, folder)
+
+
+def store_postings(segment: int, postings: Postings, scripts: bool, folder: Path,
+                   each: Callable[[str, Path], None] | None = None) -> list[tuple[str, Path]]:
+    """Store each postings file of the segment (calling ``each`` with its content and entry) and keep the list of
+    their entries for postings_entries."""
+    entries = []
+    for path, content in postings_file_items(segment, postings, scripts):
+        entries.append((path, stored(path, content, folder)))
+        if each is not None:
+            each(content, entries[-1][1])
+    listing = _listing(segment, postings, scripts, folder)
+    if listing is not None:
+        write_atomically(listing, json.dumps([(path, entry.name) for path, entry in entries]).encode())
+    return entries
+
+
+def _listing(segment: int, postings: Postings, scripts: bool, folder: Path) -> Path | None:
+    """Where the list of the segment's stored files is kept: named after the postings' cache entry (by their texts),
+    the segment's number and the form (both are in the files' paths, and the scripts' contents)."""
+    if postings.entry is None:
+        return None
+    return folder / f"{postings.entry.stem}-{segment}-{'scripts' if scripts else 'json'}.placed"

@@ -38,7 +38,8 @@ from .downloads.site_files import (compilation_downloads, download_plan, missing
 from .compact import without_indentation
 from .errors import InputError
 from .fidelity import check_page
-from .file_store import FOLDER as FILES_CACHE, identity as file_identity, place as place_file, stored as stored_file
+from .file_store import (FOLDER as FILES_CACHE, identity as file_identity, place as place_file, postings_entries,
+                         store_postings)
 from .model import Compilation, Speech
 from .output_paths import (check_site_dir, claim_frame, link_or_copy, remove_empty_frame_folders, replace_site,
                            stage)
@@ -48,8 +49,8 @@ from .pipeline import decision_report
 from .precompress import FOLDER as COMPRESSED_CACHE, compress_ahead, precompress
 from .render_cache import FOLDER as RENDER_CACHE, RenderCache, RenderedPage, ReusablePage, site_fingerprint
 from .reproducible import gzip_sitemap, source_date, source_date_epoch
-from .search_index import (POSTINGS_SUFFIX, Postings, index_file_items, is_split, make_postings,
-                           postings_file_items, postings_segments, search_index, wait_for_postings)
+from .search_index import (POSTINGS_SUFFIX, Postings, index_file_items, is_split, make_postings, postings_segments,
+                           search_index, wait_for_postings)
 from .site_url import checked_site_url
 from .template_cache import COMPILED_TEMPLATES, FOLDER as TEMPLATE_CACHE_FOLDER
 from .theme import tune_theme
@@ -480,15 +481,20 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             # The hosted site's worker fetches JSON (the shards gzipped); the offline one has scripts for file://
             # (and the head as JSON too, which Material's bundle fetches if the site is put on a server after all).
             # Each file is a link to the file store's copy, written only when new.
-            folders = set()
+            folders, store = set(), self.project_dir / FILES_CACHE
             for path, content in index_file_items(self.search_index, scripts=self.config.offline,
                                                   cache_dir=self.project_dir / POSTINGS_CACHE,
-                                                  segments=self.postings_segments):  # one at a time: 300 MB at 19k
+                                                  segments=self.postings_segments,  # one at a time: 300 MB at 19k
+                                                  postings_entries=functools.partial(postings_entries, folder=store)):
                 target = site_dir / path
                 if target.parent not in folders:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     folders.add(target.parent)
-                known[target] = file_identity(place_file(path, content, target, self.project_dir / FILES_CACHE))
+                if isinstance(content, Path):  # a postings file, stored already
+                    link_or_copy(content, target)
+                    known[target] = file_identity(content)
+                else:
+                    known[target] = file_identity(place_file(path, content, target, store))
             remove_unused(self.project_dir / FILES_CACHE, "*.*", set())
         if not (self.config.offline or self.serving):
             precompress(site_dir, self.project_dir / COMPRESSED_CACHE, known)  # last: every text file is written
@@ -570,11 +576,11 @@ def _store_postings(folder: Path, compressed: Path | None, forms: tuple[bool, ..
     """Store new postings files in the file store in the forms the sites being built hold (``forms``: False for the
     hosted site's JSON, True for the offline site's scripts), with the JSON's compressed copies in ``compressed``
     (precompress's cache; None for a preview, which has none): _finish_site and precompress then only link them."""
+    def compress(content: str, entry: Path) -> None:  # under the name _finish_site gives precompress
+        compress_ahead(content.encode("utf-8"), compressed, file_identity(entry))
+
     for scripts in forms:
-        for path, content in postings_file_items(segment, postings, scripts):
-            entry = stored_file(path, content, folder)
-            if not scripts and compressed is not None:
-                compress_ahead(content.encode("utf-8"), compressed, file_identity(entry))  # as _finish_site knows it
+        store_postings(segment, postings, scripts, folder, None if scripts or compressed is None else compress)
 
 
 class _LinksToOwnPages(logging.Filter):

@@ -144,10 +144,13 @@ def index_files(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool = Tru
 def index_file_items(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool = True,
                      text_shard_bytes: int = TEXT_SHARD_BYTES, cache_dir: Path | None = None,
                      segment_characters: int = SEGMENT_CHARACTERS,
-                     segments: list[Postings] | None = None) -> Iterator[tuple[str, str]]:
+                     segments: list[Postings] | None = None,
+                     postings_entries: Callable[[int, Postings, bool], list[tuple[str, Path]]] | None = None,
+                     ) -> Iterator[tuple[str, str | Path]]:
     """The files of index_files one at a time, the head last: the JSON of an archive's index, 300 MB at 19,000
     speeches, is never held whole. ``segments``: the postings_segments of the index's docs, when the caller has
-    them already (each digests its docs' texts)."""
+    them already (each digests its docs' texts). With ``postings_entries`` (file_store.postings_entries), the
+    postings files come as (path, the stored file with their content) from it, unread."""
     if not is_split(index, shard_bytes):
         yield from _as_files(INDEX_JSON, INDEX_SCRIPT, _json(index), scripts, script_global="var __index")
         return
@@ -161,7 +164,10 @@ def index_file_items(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool 
     if segments is None:
         segments = postings_segments(docs, cache_dir, segment_characters)
     for segment, postings in enumerate(segments):
-        yield from postings_file_items(segment, postings, scripts)
+        if postings_entries is not None:
+            yield from postings_entries(segment, postings, scripts)
+        else:
+            yield from postings_file_items(segment, postings, scripts)
     head = _head(index, shards, segments, _where(POSTINGS_JSON, POSTINGS_SCRIPT, scripts))
     yield from _as_files(INDEX_JSON, INDEX_SCRIPT, _json(head), scripts, script_global="var __index")
 
@@ -381,6 +387,13 @@ class Postings:
             for line in lines:
                 number, data = line.removesuffix("\n").split(" ", 1)
                 yield int(number), data
+        os.utime(self.entry)  # used (see atomic.remove_unused)
+
+    def read_lengths(self) -> None:
+        """Set ``lengths`` from the cache entry's first line, without reading its files (they are placed from the
+        file store: file_store.postings_entries)."""
+        with self.entry.open(encoding="utf-8", newline="\n") as lines:
+            self.lengths = json.loads(next(lines))
         os.utime(self.entry)  # used (see atomic.remove_unused)
 
     def make_cached(self) -> bool:

@@ -10,7 +10,7 @@ import pytest
 
 from speechsite import file_store, precompress
 from speechsite.plugin import _store_postings
-from speechsite.search_index import index_file_items, make_postings, postings_segments
+from speechsite.search_index import Postings, file_bytes, index_file_items, make_postings, postings_segments
 
 
 def test_a_file_is_placed_as_a_link_to_its_entry_gzipped_when_its_name_says_so(tmp_path):
@@ -80,5 +80,37 @@ def test_a_preview_stores_its_own_sites_form_of_new_postings_only(tmp_path):
     segments = postings_segments(docs, tmp_path / "postings")
     make_postings(segments, functools.partial(_store_postings, tmp_path / "store", None, (False,)))
     stored = sorted(path.suffix for path in (tmp_path / "store").rglob("*") if path.is_file())
-    assert stored and set(stored) == {".json"}
+    assert stored and set(stored) == {".json", ".placed"}  # the files, and their list (file_store.store_postings)
     assert not (tmp_path / "compressed").exists()
+
+
+def test_a_rebuild_links_the_postings_files_it_listed_without_reading_them_and_stores_them_again_if_one_is_gone(
+        tmp_path, monkeypatch):
+    """_finish_site places postings through file_store.postings_entries: the first build stores the files and lists
+    them; the next takes the list, and the head it writes is the same (it needs the docs' lengths from the cache)."""
+    docs = [{"title": f"第{n}篇", "location": f"c{c}/speeches/{n:02}/", "collection": f"汇编{c}",
+             "paragraphs": [["p1", f"{c}号汇编第{n}篇：推进改革发展稳定各项工作。" * 20, 0]]}
+            for c in range(2) for n in range(5)]
+    index, store = {"config": {}, "docs": docs}, tmp_path / "store"
+
+    def placed(scripts: bool) -> dict:
+        segments = postings_segments(docs, tmp_path / "postings", segment_characters=1_000)
+        return dict(index_file_items(index, 0, scripts, cache_dir=tmp_path / "postings", segments=segments,
+                                     postings_entries=functools.partial(file_store.postings_entries, folder=store)))
+
+    for scripts in (False, True):
+        first = placed(scripts)
+        as_text = dict(index_file_items(index, 0, scripts, cache_dir=tmp_path / "postings",
+                                        segment_characters=1_000))
+        assert first.keys() == as_text.keys()
+        entries = {path: entry for path, entry in first.items() if not isinstance(entry, str)}
+        assert len(entries) >= 2 and all("/postings/" in path for path in entries)
+        for path, entry in first.items():
+            expected = file_bytes(path, as_text[path])
+            assert (entry.read_bytes() if path in entries else file_bytes(path, entry)) == expected
+        with monkeypatch.context() as patched:
+            patched.setattr(Postings, "files", lambda self: pytest.fail("the postings were read again"))
+            assert placed(scripts) == first
+        gone = next(iter(entries.values()))
+        gone.unlink()
+        assert placed(scripts) == first and gone.is_file()
