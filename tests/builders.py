@@ -7,6 +7,7 @@ from pathlib import Path
 
 from speechsite.model import Compilation, Paragraph, Speech, TocEntry
 from speechsite.output_paths import RETIRED_PREFIX
+from speechsite.remover import FRAME_PREFIX
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PROJECT_ENTRIES = ("build.py", "mkdocs.yml", "docs", "templates", "seeds", "speechsite")
@@ -41,6 +42,13 @@ def copy_project(destination: Path) -> Path:
         else:
             shutil.copy2(source, destination / name)
     return destination
+
+
+def outputs_under(directory: Path, settle: bool = True) -> list[Path]:
+    """Every path under directory, sorted (with settle, once the outputs a build replaced are removed), but the
+    folder frames replaced sites leave for the next build (output_paths.claim_frame): what the builds put there."""
+    return [path for path in sorted((settled(directory) if settle else directory).rglob("*"))
+            if not any(part.startswith(FRAME_PREFIX) for part in path.relative_to(directory).parts)]
 
 
 def settled(folder: Path, timeout: float = 30) -> Path:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from builders import settled
+from builders import outputs_under, settled
 from seed_truth import TRUE_SPEECHES
 from speechsite.errors import InputError, display_path
 from speechsite.typography import normalise
@@ -173,8 +173,7 @@ def output_dirs(directory: Path) -> list:
 
 def snapshot(directory: Path) -> dict[str, bytes]:
     """Every file's bytes, once the outputs a build replaced are removed."""
-    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(settled(directory).rglob("*"))
-            if p.is_file()}
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in outputs_under(directory) if p.is_file()}
 
 
 def test_build_writes_the_hosted_site_the_offline_site_and_its_zip(project_dir, tmp_path):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from builders import copy_project, settled
+from builders import copy_project, outputs_under, settled
 from speechsite.output_paths import (RETIRED_PREFIX, STAGING_PREFIX, claim_frame, remove_empty_frame_folders,
                                      retire, wait_for_retired)
 from speechsite.remover import FRAME_FOLDERS, FRAME_PREFIX
@@ -37,7 +37,7 @@ def tree(directory: Path, settle: bool = True) -> dict[str, bytes | None]:
     """Every file's bytes and every folder (as None), hidden ones included, so that any change shows; with settle,
     once the outputs a build replaced are removed."""
     return {p.relative_to(directory).as_posix(): None if p.is_dir() else p.read_bytes()
-            for p in sorted((settled(directory) if settle else directory).rglob("*"))}
+            for p in outputs_under(directory, settle)}
 
 
 def staging_folders(*folders: Path) -> list[Path]:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from builders import outputs_under
+
 from speechsite import reproducible
 from speechsite.errors import InputError
 from speechsite.reproducible import (NAME_MAX_BYTES, Deflated, gzip_sitemap, offline_zip_name, source_date, write_zip,
@@ -34,7 +36,8 @@ def build(project_dir: Path, out: Path, **env: str) -> Path:
 
 
 def tree(directory: Path) -> dict[str, bytes]:
-    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in outputs_under(directory, settle=False)
+            if p.is_file()}
 
 
 def gzip_mtime(path: Path) -> int:
