@@ -34,7 +34,7 @@ from pathlib import Path
 from .errors import InputError, display_path
 from .interrupts import deferred
 from .overrides import override_path
-from .remover import FRAME_FOLDERS, FRAME_PREFIX
+from .remover import FRAME_FOLDERS, FRAME_PREFIX, RETIRED_PREFIX
 
 try:
     import fcntl
@@ -47,8 +47,6 @@ SOURCE_FOLDERS = {"docs": "docs/, the pages MkDocs reads", "templates": "templat
 SITE_MARK = Path("assets", "speechsite")
 """Every site this generator builds has its own theme assets here; a folder without them is someone else's."""
 STAGING_PREFIX = ".speechsite-staging-"
-RETIRED_PREFIX = ".speechsite-retired-"
-"""A staging folder after its build: what it holds (the outputs it replaced) is being removed (see retire)."""
 REMOVER = Path(__file__).with_name("remover.py")
 _REMOVERS: list = []
 """The processes removing this process's retired folders (subprocess.Popen), so that they can be waited for."""
@@ -187,11 +185,14 @@ def staging_folder(beside: Path) -> Iterator[Path]:
     """A new hidden folder in beside to build in, locked while this process and its forked children live. Left
     normally, it is retired (renamed, then removed by a process of its own, see retire); left by an error or a stop,
     it is removed at once. Staging folders that no live build holds are retired first: what a build that was killed
-    left behind (a lock dies with its process, even by SIGKILL, where a clean-up handler would not run)."""
+    left behind (a lock dies with its process, even by SIGKILL, where a clean-up handler would not run); so are the
+    folder frames (claim_frame) of sites that are gone, such as a preview's temporary one."""
     beside.mkdir(parents=True, exist_ok=True)
     retire([stale for stale in beside.glob(f"{STAGING_PREFIX}*")
             if stale.is_dir() and not stale.is_symlink() and _abandoned(stale)]
-           + [left for left in beside.glob(f"{RETIRED_PREFIX}*") if left.is_dir() and not left.is_symlink()])
+           + [left for left in beside.glob(f"{RETIRED_PREFIX}*") if left.is_dir() and not left.is_symlink()]
+           + [frame for frame in beside.glob(f"{FRAME_PREFIX}*")  # of a site that is gone (a preview's, say)
+              if frame.is_dir() and not frame.is_symlink() and not (beside / frame.name[len(FRAME_PREFIX):]).exists()])
     folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=beside))
     lock = _lock(folder)
     try:

@@ -42,7 +42,8 @@ from .file_store import (FOLDER as FILES_CACHE, identity as file_identity, place
                          store_postings)
 from .model import Compilation, Speech
 from .output_paths import (check_site_dir, claim_frame, link_or_copy, remove_empty_frame_folders, replace_site,
-                           stage)
+                           retire, stage, wait_for_retired)
+from .remover import FRAME_PREFIX
 from .parallel import ChildFailed, alongside, can_fork
 from .overrides import override_path
 from .pipeline import decision_report
@@ -527,6 +528,12 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         self.downloads_child.__exit__(type(error), error, error.__traceback__)  # stopped: it would write on
         self.postings_child.__exit__(type(error), error, error.__traceback__)
         self.staging.close()  # the staged site goes; the previous one was never touched
+
+    def on_shutdown(self):
+        """The preview's site is a temporary folder, which MkDocs removes as it stops: so goes its folder frame."""
+        if self.serving and self.site_dir is not None:
+            wait_for_retired()  # the last rebuild's removal may be making the frame still
+            retire([self.site_dir.parent / (FRAME_PREFIX + self.site_dir.name)])
 
     def on_serve(self, server, config, builder):
         for folder in sorted({path.parent for path in self.seed_paths()}):

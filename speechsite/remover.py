@@ -16,6 +16,8 @@ import os
 import shutil
 import sys
 
+RETIRED_PREFIX = ".speechsite-retired-"
+"""A staging folder after its build: what it holds (the outputs it replaced) is being removed."""
 FRAME_PREFIX = ".speechsite-frame-"
 """Beside a site's staging folders: the folders of a site the site replaced, for its next build."""
 FRAME_FOLDERS = ".speechsite-frame-folders"
@@ -23,7 +25,11 @@ FRAME_FOLDERS = ".speechsite-frame-folders"
 
 
 def remove_retired(folder: str) -> None:
-    """Remove folder, first keeping each site in it as a frame, unless its site has one already."""
+    """Remove folder, first keeping each site in it as a frame, unless its site has one already. A retired frame
+    (output_paths.staging_folder retires those whose site is gone) is removed whole."""
+    if os.path.basename(folder).removeprefix(RETIRED_PREFIX).startswith("."):
+        shutil.rmtree(folder, ignore_errors=True)
+        return
     with os.scandir(folder) as entries:
         sites = [entry.path for entry in entries if entry.is_dir(follow_symlinks=False)
                  and not entry.name.startswith(".") and entry.name != "retired"]

@@ -294,3 +294,16 @@ def test_a_killed_build_takes_its_child_along_and_the_next_build_clears_up(proje
     assert staging_folders(tmp_path)  # SIGKILL leaves no chance to clean up ...
     assert build(project_dir, SEED, *output_dirs(tmp_path)).returncode == 0
     assert not staging_folders(tmp_path, tmp_path / "dist")  # ... so the next build does it
+
+
+def test_the_frames_of_sites_that_are_gone_are_removed_by_the_next_build_beside_them(tmp_path):
+    """A preview's site is a temporary folder that goes when the server stops (its frame goes then too, but not if
+    the server was killed): a frame whose site is gone is removed, one whose site is there is kept."""
+    (tmp_path / "site").mkdir()
+    for name in ("site", "mkdocs_gone"):
+        (tmp_path / f"{FRAME_PREFIX}{name}" / "speeches" / "01").mkdir(parents=True)
+    from speechsite.output_paths import staging_folder
+    with staging_folder(tmp_path):
+        pass
+    wait_for_retired()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{FRAME_PREFIX}site", "site"]
