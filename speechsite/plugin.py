@@ -51,7 +51,7 @@ from .precompress import FOLDER as COMPRESSED_CACHE, compress_ahead, precompress
 from .render_cache import FOLDER as RENDER_CACHE, RenderCache, RenderedPage, ReusablePage, site_fingerprint
 from .reproducible import gzip_sitemap, source_date, source_date_epoch
 from .search_index import (POSTINGS_SUFFIX, Postings, index_file_items, is_split, make_postings, postings_segments,
-                           search_index, wait_for_postings)
+                           search_index, text_keys, wait_for_postings)
 from .site_url import checked_site_url
 from .template_cache import COMPILED_TEMPLATES, FOLDER as TEMPLATE_CACHE_FOLDER
 from .theme import tune_theme
@@ -261,7 +261,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         makes the missing ones as it reads them); _finish_site waits for them and reads them from the cache."""
         self.postings_segments = None
         if self.search_index is not None and is_split(self.search_index):
-            segments = postings_segments(self.search_index["docs"], self.project_dir / POSTINGS_CACHE)
+            segments = postings_segments(self.search_index["docs"], self.project_dir / POSTINGS_CACHE,
+                                         keys=text_keys(self.compilations))
             entries = {postings.entry.name for postings in segments}
             remove_unused(self.project_dir / POSTINGS_CACHE, f"*{POSTINGS_SUFFIX}", entries)
             remove_unused(self.project_dir / POSTINGS_CACHE, "*.lock", {Path(name).with_suffix(".lock").name
@@ -573,7 +574,7 @@ def search_postings_ahead(compilations: list[Compilation], project_dir: Path, sc
     (by default, for both sites of python build.py)."""
     index = search_index(compilations, lambda src_uri: src_uri)
     if is_split(index):
-        make_postings(postings_segments(index["docs"], project_dir / POSTINGS_CACHE),
+        make_postings(postings_segments(index["docs"], project_dir / POSTINGS_CACHE, keys=text_keys(compilations)),
                       functools.partial(_store_postings, project_dir / FILES_CACHE,
                                         project_dir / COMPRESSED_CACHE if compressed else None, scripts))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import collections
+import copy
 import gzip
 import json
 import sys
@@ -19,7 +20,7 @@ from speechsite.model import Compilation, Paragraph, Speech, TocEntry
 from speechsite.search_index import (CHARACTER_SEED, HIGHLIGHT_SEPARATOR, INDEX_JSON, INDEX_SCRIPT, PAIR_SEED,
                                      POSTINGS_SUFFIX, SHARD_BYTES, SHARDS_GLOBAL, _hash, file_bytes, fold, haystack,
                                      index_files, make_postings, postings_segments, search_index, split_index,
-                                     wait_for_postings)
+                                     text_keys, wait_for_postings)
 
 SMALL_SHARDS = 30_000
 """Bytes that split the seed's index (about 280 kB), and per shard of its docs: about ten shards."""
@@ -369,3 +370,25 @@ def test_while_one_process_makes_the_postings_another_returns_at_once_and_its_bu
     assert not waited.is_alive()
     make_postings(segments)
     assert len(list(tmp_path.glob(f"*{POSTINGS_SUFFIX}"))) == len(segments) > 1
+
+
+def test_segments_named_by_their_compilations_cache_keys_hold_the_postings_of_their_texts(seed_compilation, tmp_path):
+    """The builds name a segment's cache entry by its compilations' keys (text_keys) instead of digesting its texts:
+    the files are the same, and a compilation whose key changed (an edited seed) changes its own segments only."""
+    first, second = copy.deepcopy(seed_compilation), copy.deepcopy(seed_compilation)
+    first.cache_key, second.cache_key = "key-of-the-first", "key-of-the-second"
+    second.title = "另一部汇编"  # a compilation begins where the collection's title changes
+    docs = search_index([first, second], directory_urls)["docs"]
+    keys = text_keys([first, second])
+    assert len(keys) == len(docs) == 2 * len(seed_compilation.speeches)
+    named = postings_segments(docs, tmp_path / "named", segment_characters=50_000, keys=keys)
+    digested = postings_segments(docs, tmp_path / "digested", segment_characters=50_000)
+    assert len(named) >= 2 and [list(p.files()) for p in named] == [list(p.files()) for p in digested]
+    second.cache_key = "the-second-edited"
+    renamed = postings_segments(docs, tmp_path / "named", segment_characters=50_000, keys=text_keys([first, second]))
+    changed = [old.entry != new.entry for old, new in zip(named, renamed)]
+    of_the_first = {id(doc) for doc in docs[:len(seed_compilation.speeches)]}
+    only_the_first = sum(all(id(doc) in of_the_first for doc in postings.docs) for postings in named)
+    assert only_the_first > 0 and changed == [False] * only_the_first + [True] * (len(named) - only_the_first)
+    second.cache_key = ""  # not read through the compilation cache: the texts are digested
+    assert text_keys([first, second]) is None
