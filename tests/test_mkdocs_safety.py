@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -313,3 +315,24 @@ def test_a_build_in_the_frame_of_a_replaced_site_is_the_site_a_build_from_nothin
     assert result.returncode == 0, result.stderr
     assert not (project / "site" / "third").exists()
     assert tree(project / "site") == tree(project / "from-nothing")
+
+
+def test_a_preview_stopped_with_ctrl_c_leaves_no_folder_frame_behind(project):
+    """A rebuild while serving leaves the replaced site's folders as a frame beside the preview's temporary site
+    (in the system's temporary folder); when the server stops, that site goes, and its frame with it."""
+    def frames() -> set[Path]:
+        return set(Path(tempfile.gettempdir()).glob(f"{FRAME_PREFIX}mkdocs_*"))
+    before = frames()
+    log = project.parent / "serve.log"
+    process, url = serve(project)
+    try:
+        seed = project / "seeds" / "compilation.txt"
+        for word in ("预览里部署", "再次部署"):
+            seed.write_text(COMPILATION.replace("部署", word), encoding="utf-8")
+            eventually(lambda: word in get(url + "speeches/01/"), f"the page did not show {word!r}")
+        eventually(lambda: frames() - before, "no frame was made while serving")
+    finally:
+        process.send_signal(signal.SIGINT)  # as Ctrl-C stops it: MkDocs then ends the plugins and removes the site
+        process.wait(timeout=30)
+    eventually(lambda: not frames() - before, "the preview's frame is still there after it stopped")
+    assert "Traceback" not in log.read_text(encoding="utf-8")
