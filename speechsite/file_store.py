@@ -85,8 +85,8 @@ def store_postings(segment: int, postings: Postings, scripts: bool, folder: Path
 
 
 def _listing(segment: int, postings: Postings, scripts: bool, folder: Path) -> Path | None:
-    """Where the list of the segment's stored files is kept: named after the postings' cache entry (by their texts),
-    the segment's number and the form (both are in the files' paths, and the scripts' contents)."""
+    """Where the list of the segment's stored files is kept: named after the postings' cache entry (which names their
+    texts), the segment's number and the form (both are in the files' paths, and the scripts' contents)."""
     if postings.entry is None:
         return None
     return folder / f"{postings.entry.stem}-{segment}-{'scripts' if scripts else 'json'}.placed"

@@ -192,7 +192,7 @@ def staging_folder(beside: Path) -> Iterator[Path]:
             if stale.is_dir() and not stale.is_symlink() and _abandoned(stale)]
            + [left for left in beside.glob(f"{RETIRED_PREFIX}*") if left.is_dir() and not left.is_symlink()]
            + [frame for frame in beside.glob(f"{FRAME_PREFIX}*")  # of a site that is gone (a preview's, say)
-              if frame.is_dir() and not frame.is_symlink() and not (beside / frame.name[len(FRAME_PREFIX):]).exists()])
+              if frame.is_dir() and not frame.is_symlink() and not (beside / frame.name.removeprefix(FRAME_PREFIX)).exists()])
     folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=beside))
     lock = _lock(folder)
     try:
@@ -240,7 +240,7 @@ def claim_frame(staged: Path) -> list[str]:
     ready (see remover.py); the frame's folders, relative to staged, each after those inside it."""
     if not staged.parent.name.startswith(STAGING_PREFIX):  # a folder of someone's choosing, not a staged site
         return []
-    frame = staged.parent.parent / (FRAME_PREFIX + staged.name)
+    frame = frame_of(staged.parent.parent / staged.name)  # the site it will replace, beside its staging folder
     existed = staged.exists()
     try:
         if existed:
@@ -259,6 +259,18 @@ def claim_frame(staged: Path) -> list[str]:
         staged.mkdir()
         return []
     return folders
+
+
+def discard_frame(site_dir: Path) -> None:
+    """Remove the frame of site_dir (a preview's temporary site, which goes as the server stops), once this process's
+    removals, which may be making it still, are done."""
+    wait_for_retired()
+    retire([frame_of(site_dir)])
+
+
+def frame_of(site_dir: Path) -> Path:
+    """Where the folders of the sites site_dir replaces are kept for its next build (see remover.py)."""
+    return site_dir.parent / (FRAME_PREFIX + site_dir.name)
 
 
 def remove_empty_frame_folders(staged: Path, folders: list[str]) -> None:

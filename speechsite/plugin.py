@@ -41,9 +41,8 @@ from .fidelity import check_page
 from .file_store import (FOLDER as FILES_CACHE, identity as file_identity, place as place_file, postings_entries,
                          store_postings)
 from .model import Compilation, Speech
-from .output_paths import (check_site_dir, claim_frame, link_or_copy, remove_empty_frame_folders, replace_site,
-                           retire, stage, wait_for_retired)
-from .remover import FRAME_PREFIX
+from .output_paths import (check_site_dir, claim_frame, discard_frame, link_or_copy, remove_empty_frame_folders,
+                           replace_site, stage)
 from .parallel import ChildFailed, alongside, can_fork
 from .overrides import override_path
 from .pipeline import decision_report
@@ -533,8 +532,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
     def on_shutdown(self):
         """The preview's site is a temporary folder, which MkDocs removes as it stops: so goes its folder frame."""
         if self.serving and self.site_dir is not None:
-            wait_for_retired()  # the last rebuild's removal may be making the frame still
-            retire([self.site_dir.parent / (FRAME_PREFIX + self.site_dir.name)])
+            discard_frame(self.site_dir)
 
     def on_serve(self, server, config, builder):
         for folder in sorted({path.parent for path in self.seed_paths()}):
