@@ -18,6 +18,7 @@ import os
 import re
 from contextlib import ExitStack
 from pathlib import Path
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 # MkDocs' own two steps for one page (private names in 1.6, which requirements.txt pins): the plugin renders its pages
@@ -54,7 +55,7 @@ from .search_index import (POSTINGS_SUFFIX, Postings, index_file_items, is_split
 from .site_url import checked_site_url
 from .template_cache import COMPILED_TEMPLATES, FOLDER as TEMPLATE_CACHE_FOLDER
 from .theme import tune_theme
-from .write import PageWriter, page_url, speech_path
+from .write import TAG_LISTING_MARKER, PageWriter, page_url, speech_path, tag_anchor
 
 log = logging.getLogger("mkdocs.plugins.speechsite")
 DOWNLOADS_CACHE = Path(".cache", "speechsite", "downloads")
@@ -64,6 +65,16 @@ POSTINGS_CACHE = Path(".cache", "speechsite", "postings")
 NAV_SECTION_SIZE = 100
 """Speeches per navigation section: every page carries the navigation, so a long flat list would grow the site
 with the square of the number of speeches."""
+TAGS_PAGE = "tags.md"
+
+
+class TagLink(NamedTuple):
+    """A tag as Material's partials/tags.html prints it: its name, linked to its place on the tags page."""
+    name: str
+    url: str
+    hidden: bool = False
+
+
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 UNUSED_THEME_FILES = re.compile(r"assets/javascripts/(lunr/|workers/search\.)|\.map$")
 """Theme files no page loads when our engine answers the search box: Material's search worker and its lunr language
@@ -232,6 +243,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         self.writer = PageWriter(self.project_dir / self.config.templates)
         self.compilation_metas = {}
         site_pages = self.writer.render_site_pages(self.compilations, config.use_directory_urls)
+        self.tag_listings = self.writer.tag_listings(self.compilations, config.use_directory_urls)
         self.compilation_of = {path: c for c in self.compilations for path in self.writer.page_paths(c)}
         _LINKS_TO_OWN_PAGES.pages = self.compilation_of
         logging.getLogger("mkdocs.structure.pages").addFilter(_LINKS_TO_OWN_PAGES)  # once: a filter is added once
@@ -241,6 +253,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             # A compilation's pages get their Markdown in on_nav, once it is known which the render cache holds.
             files.append(File.generated(config, src_uri, content=site_pages.get(src_uri, "")))
         self.speech_pages = {speech_path(s): (c, s) for c in self.compilations for s in c.speeches_with_text}
+        self.tags_url = files.src_uris[TAGS_PAGE].url
         generated = {*site_pages, *self.compilation_of}
         handwritten = [f.src_uri for f in files.documentation_pages() if f.src_uri not in generated]
         config.nav = site_nav(self.compilations, generated) + sorted(handwritten)
@@ -336,20 +349,16 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
     @staticmethod
     def _leave_to_plugin(page: ReusablePage, config, front_matter: dict) -> None:
         """Leave the page out of MkDocs' reading and rendering, but not out of the navigation, which MkDocs has made
-        already, nor out of the tags index: the tags plugin is given the page's front matter as its on_page_markdown
-        would have read it."""
+        already. Its front matter is its meta, as MkDocs would have read it."""
         page.meta = dict(front_matter)
-        tags = config.plugins.get("material/tags")
-        if tags is not None and tags.config.enabled and tags.filter(page.file):  # which takes excluded files out
-            tags.mappings.add(page, "")
         page.file.inclusion = InclusionLevel.EXCLUDED
 
-    @event_priority(-100)  # last: the tags plugin has filled its index, so pages can show their tags' links
+    @event_priority(-100)  # last: the other plugins have prepared the environment
     def _render_compilations(self, env, config, files):
         """Render the pages the render cache lacks, one compilation at a time, as MkDocs renders a page (the same
         events, in the same order), keeping of each only its anchors, which MkDocs checks links against; then check
         their own links to anchors, as MkDocs does for the pages it renders. While they render they are part of the
-        site again, so that the tags plugin gives them their tags' links and links between them are plain links."""
+        site again, so that links between them are plain links."""
         rendering = [page for _, pages in self.pages_to_render.values() for page in pages]
         for page in rendering:
             page.file.inclusion = InclusionLevel.INCLUDED
@@ -373,10 +382,17 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         return markdown
 
+    def on_page_content(self, html, page, config, files):
+        if page.file.src_uri == TAGS_PAGE:
+            return TAG_LISTING_MARKER.sub(lambda marker: self.tag_listings[marker[0]], html)
+        return html
+
     def on_page_context(self, context, page, config, nav):
-        """What main.html prints beyond Material: the download links, and on a speech page what a copy cites; on a
-        site of several compilations, a navigation of the page's own compilation only."""
+        """What main.html prints beyond Material: the download links, and on a speech page what a copy cites, and its
+        tags (Material's partials/tags.html shows them, linked to the tags page); on a site of several compilations,
+        a navigation of the page's own compilation only."""
         context["nav"] = self._shown_nav(nav, page)
+        context["tags"] = [TagLink(tag, f"{self.tags_url}#{tag_anchor(tag)}") for tag in page.meta.get("tags", ())]
         page.meta.update(self.page_meta(page))
         return context
 
@@ -440,16 +456,9 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
     def on_post_template(self, output_content, template_name, config):
         return without_indentation(_name_search_dialog(output_content))  # the 404 page
 
-    @event_priority(150)  # before the tags plugin's, which makes the tags index from what it collected
     def _prepare_env(self, env, config, files):
         env.globals["source_date"] = source_date()  # templates/theme/sitemap.xml prints it as <lastmod>
         env.filters["palette_on_demand"] = palette_on_demand
-        tags = config.plugins.get("material/tags")
-        if tags is not None and tags.config.enabled:
-            # Pages given to it in on_nav came first; the index lists pages of equal titles in the order it met
-            # them, which must be the site's order, as when every page is read.
-            order = {file.url: number for number, file in enumerate(files.documentation_pages(inclusion=all_pages))}
-            tags.mappings.data = dict(sorted(tags.mappings.data.items(), key=lambda item: order.get(item[0], -1)))
         return env
 
     on_env = CombinedEvent(_prepare_env, _render_compilations)
@@ -667,11 +676,7 @@ def site_nav(compilations: list[Compilation], pages: dict[str, str]) -> list:
         nav = compilation_nav(compilations[0], pages)
     else:
         nav = [{"首页": "index.md"}] + [{_nav_title(c.title): compilation_nav(c, pages)} for c in compilations]
-    return nav + [{"标签": "tags.md"}]
-
-
-def all_pages(inclusion: InclusionLevel) -> bool:
-    return True
+    return nav + [{"标签": TAGS_PAGE}]
 
 
 def nav_titles(nav: list) -> dict[str, str]:

@@ -10,7 +10,7 @@ page again. Site pages that list every compilation (the archive's home, the tags
 
 An entry is two files written whole or not at all: ``<key>.html``, the page as MkDocs wrote it, which a build puts
 into its site as a hard link (no bytes copied: writing 2,000 pages was a fifth of an archive's rebuild), and
-``<key>.pickle``: the page's front matter (the tags plugin collects each page's tags from it), the anchors it has
+``<key>.pickle``: the page's front matter (MkDocs would have read it as the page's meta), the anchors it has
 (MkDocs checks links into it) and the HTML's size, so that an HTML file cut short is a miss. The folder is safe to
 delete; a page of a site must not be edited in place, since it is the cache's file too.
 

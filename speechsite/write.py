@@ -133,9 +133,37 @@ def _served_path(path: str, use_directory_urls: bool) -> str:
 
 
 def speech_tags(meta: SpeechMetadata) -> list[str]:
-    """Material tags of a speech: its kind, its level and the places it names most."""
+    """Tags of a speech: its kind, its level and the places it names most."""
     tags = [meta.kind] + ([LEVEL_LABELS[meta.level]] if meta.level else [])
-    return tags + [place.name for place in meta.places[:TAGGED_PLACES]]
+    return list(dict.fromkeys(tags + [place.name for place in meta.places[:TAGGED_PLACES]]))
+
+
+def tag_anchor(tag: str) -> str:
+    """The tags page's anchor of a tag: ``tag:`` and its name, as Material's tags plugin named them before, so that
+    links made then still land (no white space: attr_list ids cannot hold it)."""
+    return "tag:" + re.sub(r"\s+", "-", tag)
+
+
+def tag_index(compilations: list[Compilation]) -> dict[str, list[Speech]]:
+    """Each tag's speeches: tags in code point order (as Material's tags plugin sorted them), speeches in the
+    site's order."""
+    index: dict[str, list[Speech]] = {}
+    for compilation in compilations:
+        if compilation.analysis is not None:
+            for speech in compilation.speeches_with_text:
+                for tag in speech_tags(compilation.analysis.metadata[speech.number]):
+                    index.setdefault(tag, []).append(speech)
+    return dict(sorted(index.items()))
+
+
+TAG_LISTING_MARKER = re.compile(r"<!-- speechsite:tag-listing \d+ -->")
+
+
+def tag_listing_marker(number: int) -> str:
+    """What the tags page's Markdown holds where the list of a tag's speeches goes: Python-Markdown passes a comment
+    through untouched, and the plugin puts the list (``PageWriter.tag_listings``) in its place once the page is HTML.
+    Thousands of links parsed as Markdown or raw HTML would cost a second a build at 300 compilations."""
+    return f"<!-- speechsite:tag-listing {number} -->"
 
 
 def passage_targets(shared: ParagraphPassages) -> list[tuple[int, str]]:
@@ -212,7 +240,7 @@ class PageWriter:
     @staticmethod
     def front_matters(compilation: Compilation) -> dict[str, dict]:
         """{docs-relative path: front matter} of the pages of ``render`` that have one, as MkDocs will read it, without
-        rendering them: the plugin hands it to the tags plugin before it renders the pages (see plugin.py)."""
+        rendering them: the plugin gives kept pages their meta from it (see plugin.py)."""
         analysis = compilation.analysis
         front_matters: dict[str, dict] = {}
         for speech in compilation.speeches_with_text:
@@ -235,12 +263,22 @@ class PageWriter:
         return paths
 
     def render_site_pages(self, compilations: list[Compilation], use_directory_urls: bool = True) -> dict[str, str]:
-        """Pages about the site as a whole: the tags index, and the home page when there are several collections."""
-        pages = {"tags.md": self.env.get_template("tags.md.j2").render()}
+        """Pages about the site as a whole: the tags index (headings, the lists to come: ``tag_listings``), and the
+        home page when there are several collections."""
+        pages = {"tags.md": self.env.get_template("tags.md.j2").render(
+            tags=[(tag, tag_anchor(tag), Markup(tag_listing_marker(number)))
+                  for number, tag in enumerate(tag_index(compilations))])}
         if len(compilations) > 1:
             pages["index.md"] = self.env.get_template("home.md.j2").render(
                 compilations=compilations, groups=group_by_month(compilations), **_linking("index.md", use_directory_urls))
         return pages
+
+
+    def tag_listings(self, compilations: list[Compilation], use_directory_urls: bool = True) -> dict[str, str]:
+        """{marker on the tags page: the list of the tag's speeches, as HTML linking from that page}."""
+        listing, url = self.env.get_template("tag-listing.html.j2"), _linking("tags.md", use_directory_urls)["url"]
+        return {tag_listing_marker(number): listing.render(speeches=speeches, url=url)
+                for number, speeches in enumerate(tag_index(compilations).values())}
 
 
 def _linking(path: str, use_directory_urls: bool) -> dict:

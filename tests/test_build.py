@@ -104,3 +104,19 @@ def test_overview_pages_exist(built_site):
     assert "讲话" in tags and "致辞" in tags and 'href="../speeches/09/"' in tags
     damage = (built_site / "damage" / "index.html").read_text(encoding="utf-8")
     assert "81日" in damage and 'href="../speeches/08/#p1"' in damage
+
+
+def test_each_tag_of_a_speech_links_to_its_place_on_the_tags_page_which_lists_the_speech(built_site):
+    """The tags page and the speeches' tags are made by the plugin: every tag a speech page shows leads to a heading
+    of the tags page, and the list under that heading holds the speech, once, in the site's order."""
+    tags_page = (built_site / "tags" / "index.html").read_text(encoding="utf-8")
+    listed = {anchor: re.findall(r'<a href="\.\./speeches/(\d+)/">', listing)
+              for anchor, listing in re.findall(r'<h2 id="([^"]+)">.*?</h2>\s*(<ul>.*?</ul>)', tags_page, re.S)}
+    assert len(listed) == tags_page.count("<h2 id=") > 3
+    assert all(numbers == sorted(set(numbers)) for numbers in listed.values())
+    shown = {}
+    for page in sorted((built_site / "speeches").glob("*/index.html")):
+        tag_nav = re.search(r'<nav class="md-tags"[^>]*>(.*?)</nav>', page.read_text(encoding="utf-8"), re.S)
+        for anchor in re.findall(r'href="\.\./\.\./tags/#([^"]+)" class="md-tag"', tag_nav[1]):
+            shown.setdefault(anchor, []).append(page.parent.name)
+    assert shown == listed

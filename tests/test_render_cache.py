@@ -139,4 +139,4 @@ def test_compilation_pages_are_rendered_one_at_a_time_and_let_go(project, tmp_pa
     speech = next(page for page in built if "/speeches/" in page.file.src_uri)
     html = (tmp_path / "site" / speech.file.dest_uri).read_text(encoding="utf-8")
     assert plugin.speech_pages[speech.file.src_uri][1].paragraphs[0].text[:10] in html
-    assert 'class="md-tag' in html  # the tags plugin linked its tags while it rendered
+    assert 'class="md-tag' in html  # its tags, linked to the tags page
