@@ -13,7 +13,9 @@ from mkdocs.utils.meta import get_data
 
 from builders import PROJECT_DIR, write_compilation
 from speechsite.model import Compilation, Paragraph, Speech, TocEntry
-from speechsite.write import DESCRIPTION_LENGTH, LONG_PARAGRAPH, PageWriter, description, html_text, markdown_text
+from speechsite.pipeline import build_compilation
+from speechsite.write import (DESCRIPTION_LENGTH, LONG_PARAGRAPH, PageWriter, description, html_text, markdown_text,
+                              page_url, speech_path, tag_index, tag_listing_marker)
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -178,3 +180,20 @@ def test_a_very_long_paragraph_is_cut_into_blocks_without_changing_its_text():
     parser = Text()
     parser.feed(html)
     assert "".join(parser.parts) == text
+
+
+@pytest.mark.parametrize("use_directory_urls", [True, False])
+def test_the_tags_page_lists_links_to_each_speech_of_a_site_of_several_compilations(seed_path, use_directory_urls):
+    """tag_listings works out addresses from the tags page's way to the site's root: each must be the one page_url
+    gives, in either kind of site, for speeches in their compilations' folders."""
+    first, second = build_compilation(seed_path), build_compilation(seed_path)
+    first.place_under("first")
+    second.place_under("second")
+    index = tag_index([first, second])
+    listings = PageWriter.tag_listings([first, second], use_directory_urls)
+    assert list(listings) == [tag_listing_marker(number) for number in range(len(index))]
+    for listing, speeches in zip(listings.values(), index.values()):
+        assert re.findall(r'<li><a href="([^"]+)">', listing) == [
+            page_url("tags.md", speech_path(speech), use_directory_urls) for speech in speeches]
+        assert any(speech.collection == "second" for speech in speeches)  # both compilations, the site's order
+        assert speeches == sorted(speeches, key=lambda speech: (speech.collection, speech.number))
