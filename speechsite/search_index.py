@@ -117,18 +117,36 @@ def search_index(compilations: list[Compilation], url_of: Callable[[str], str]) 
     the engine shows with each result. ``config`` is what Material's own bundle reads from the index.
     """
     docs = []
+    kept = {id(compilation): (compilation, _paragraphs(compilation)) for compilation in compilations}
+    _PARAGRAPHS.clear()
+    _PARAGRAPHS.update(kept)
     for compilation in compilations:
         toc_page = url_of(compilation.page_path("index.md"))
         titles = compilation.analysis.display_titles if compilation.analysis else {}
         collection = {"collection": compilation.title} if len(compilations) > 1 else {}
-        for speech in compilation.speeches:
+        for speech, paragraphs in zip(compilation.speeches, kept[id(compilation)][1]):
             title = titles.get(speech.number, speech.title)
             if speech.has_text:
                 docs.append({"title": title, "location": url_of(speech_path(speech)), **collection,
-                             "paragraphs": [[p.anchor, p.text, p.heading_level] for p in speech.paragraphs]})
+                             "paragraphs": paragraphs})
             else:
                 docs.append({"title": title, "location": f"{toc_page}#toc-{speech.slug}", **collection})
     return {"config": {"separator": HIGHLIGHT_SEPARATOR}, "docs": docs}
+
+
+_PARAGRAPHS: dict[int, tuple[Compilation, list[list[list]]]] = {}
+"""The docs' paragraphs of each compilation of search_index's last call, by the compilation (kept with them, so that
+its id names no other): a preview's rebuild indexes every compilation again (twice, with the postings' child), and
+at 300 compilations making these lists of 200,000 paragraphs again was a tenth of a second each time. Compilations
+are not changed once made; an edit makes a new one."""
+
+
+def _paragraphs(compilation: Compilation) -> list[list[list]]:
+    """Each speech's paragraphs as its doc holds them ([anchor, text, heading level]), from _PARAGRAPHS if there."""
+    kept = _PARAGRAPHS.get(id(compilation))
+    if kept is not None:  # the same compilation: _PARAGRAPHS holds it, so no other has its id
+        return kept[1]
+    return [[[p.anchor, p.text, p.heading_level] for p in speech.paragraphs] for speech in compilation.speeches]
 
 
 def index_files(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool = True,

@@ -55,11 +55,23 @@ COMPILATION = """示例讲话汇编(2篇)
 谢谢大家！
 """
 RETITLE = '[[title]]\nspeech = 1\ntitle = "改过的标题"\n'
-HOOKS = '''"""Failures on purpose: speech 2's page raises or hangs (FAIL_AT_SPEECH_2=raise|hang), and every build
-crashes while seeds/crash exists (standing for a bug in the split)."""
+HOOKS = '''"""Failures on purpose: speech 2's page raises or hangs (FAIL_AT_SPEECH_2=raise|hang), every build
+crashes while seeds/crash exists (standing for a bug in the split), and the child process making the search
+postings fails with a full disk (FAIL_POSTINGS=1)."""
+import errno
 import os
 import time
 from pathlib import Path
+
+import speechsite.plugin
+
+
+def postings_on_a_full_disk(compilations, project_dir, **forms):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(project_dir / "a.postings"))
+
+
+if os.environ.get("FAIL_POSTINGS"):
+    speechsite.plugin.search_postings_ahead = postings_on_a_full_disk
 
 
 def on_pre_build(config):
@@ -127,6 +139,18 @@ def test_a_page_that_fails_leaves_the_previous_site_whole(project):
     (project / "seeds" / "compilation.toml").write_text(RETITLE, encoding="utf-8")  # a mixed site would show
     result = mkdocs(project, "build", FAIL_AT_SPEECH_2="raise")
     assert result.returncode != 0 and "speech 2 fails on purpose" in result.stderr
+    assert tree(project / "site") == before
+    assert not staging_folders(project)
+
+
+def test_a_failure_of_the_child_making_the_search_postings_fails_the_build_in_one_line(project):
+    """The plugin makes the postings in a child process while it renders; the build waits for it once the text
+    shards are placed (or, for an index too small to split, at the end), and its failure stops the build."""
+    before = built(project)
+    result = mkdocs(project, "build", FAIL_POSTINGS="1")
+    assert result.returncode != 0
+    assert f"making the search index failed: [Errno 28] No space left on device: '{project / 'a.postings'}'" \
+        in result.stderr and "Traceback" not in result.stderr
     assert tree(project / "site") == before
     assert not staging_folders(project)
 

@@ -64,6 +64,19 @@ def test_a_speech_with_text_is_its_title_and_its_paragraphs_as_shown(compilation
     }
 
 
+def test_indexing_the_same_compilation_again_reuses_its_paragraphs_and_an_edited_one_is_read_again(compilation):
+    """A preview indexes every compilation at each rebuild: one it indexed last time (the same object: an edit makes
+    a new one) gives the same paragraph lists again, without making them; a new one its own text."""
+    import copy
+
+    first = search_index([compilation], directory_urls)["docs"][0]["paragraphs"]
+    assert search_index([compilation], directory_urls)["docs"][0]["paragraphs"] is first
+    edited = copy.deepcopy(compilation)
+    edited.speeches[0].paragraphs[0].text = "同志们、朋友们："
+    assert search_index([edited], directory_urls)["docs"][0]["paragraphs"][0] == ["p1", "同志们、朋友们：", 0]
+    assert search_index([compilation], directory_urls)["docs"][0]["paragraphs"][0] == ["p1", "同志们：", 0]
+
+
 def test_a_title_without_text_points_at_its_entry_on_the_home_page(compilation):
     entry = search_index([compilation], directory_urls)["docs"][1]
     assert entry == {"title": "在全市森林防火工作推进会议上的讲话", "location": "./#toc-12"}
