@@ -66,6 +66,7 @@ NAV_SECTION_SIZE = 100
 """Speeches per navigation section: every page carries the navigation, so a long flat list would grow the site
 with the square of the number of speeches."""
 TAGS_PAGE = "tags.md"
+"""The generated tags page: each tag of the speeches (PageWriter.tag_listings) and the speeches that have it."""
 
 
 class TagLink(NamedTuple):
@@ -392,7 +393,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         tags (Material's partials/tags.html shows them, linked to the tags page); on a site of several compilations,
         a navigation of the page's own compilation only."""
         context["nav"] = self._shown_nav(nav, page)
-        context["tags"] = [TagLink(tag, f"{self.tags_url}#{tag_anchor(tag)}") for tag in page.meta.get("tags", ())]
+        if page.file.src_uri in self.speech_pages:  # the tags page lists speeches only, by their analysis
+            context["tags"] = [TagLink(tag, f"{self.tags_url}#{tag_anchor(tag)}") for tag in page.meta.get("tags", ())]
         page.meta.update(self.page_meta(page))
         return context
 

@@ -143,6 +143,21 @@ def test_a_page_that_fails_leaves_the_previous_site_whole(project):
     assert not staging_folders(project)
 
 
+def test_only_speeches_show_tags_and_each_links_to_a_list_on_the_tags_page_that_holds_it(project):
+    """The tags page lists speeches by their analysis' tags; tags a hand-written page names in its front matter would
+    link to lists that do not hold it (or do not exist), so that page shows none."""
+    (project / "docs" / "notes.md").write_text("---\ntags:\n  - 编者\n---\n# 编者说明\n\n说明。\n", encoding="utf-8")
+    site = project / "site"
+    built(project)
+    assert 'class="md-tags"' not in (site / "notes" / "index.html").read_text(encoding="utf-8")
+    tags_page = (site / "tags" / "index.html").read_text(encoding="utf-8")
+    for speech in ("01", "02"):
+        html = (site / "speeches" / speech / "index.html").read_text(encoding="utf-8")
+        anchors = re.findall(r'href="\.\./\.\./tags/#([^"]+)" class="md-tag"', html)
+        assert anchors and all(re.search(rf'<h2 id="{re.escape(anchor)}">.*?</h2>\s*<ul>(.*?)</ul>', tags_page, re.S)
+                               [1].count(f'href="../speeches/{speech}/"') == 1 for anchor in anchors)
+
+
 def test_a_failure_of_the_child_making_the_search_postings_fails_the_build_in_one_line(project):
     """The plugin makes the postings in a child process while it renders; the build waits for it once the text
     shards are placed (or, for an index too small to split, at the end), and its failure stops the build."""
