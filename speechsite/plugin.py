@@ -481,26 +481,22 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         known: dict[Path, str] = {Path(file.abs_dest_path): f"page {file.page.render_key}"
                                   for file in self.compilation_files
                                   if file.page.render_key}  # reused, or rendered now and stored as MkDocs wrote it
+        # The children first: on two cores, work done here while the postings' child is still at it (placing the
+        # shards, the downloads) slowed that child, which an edited archive's build waits for, more than it gained.
         _closing(self.downloads_child)
+        _closing(self.postings_child)
+        wait_for_postings(self.postings_segments or [])  # python build.py's child may be making them
         for plan in self.download_plans:
             known.update({target: f"download {entry.name}" for target, entry in place_downloads(plan, site_dir)})
         if self.search_index is not None:
             # The hosted site's worker fetches JSON (the shards gzipped); the offline one has scripts for file://
             # (and the head as JSON too, which Material's bundle fetches if the site is put on a server after all).
-            # Each file is a link to the file store's copy, written only when new. The postings come after the text
-            # shards: so the shards (and the downloads) are placed while a child may still be making the postings.
+            # Each file is a link to the file store's copy, written only when new.
             folders, store = set(), self.project_dir / FILES_CACHE
-
-            def placed_postings(segment: int, postings: Postings, scripts: bool) -> list[tuple[str, Path]]:
-                if segment == 0:
-                    _closing(self.postings_child)
-                    wait_for_postings(self.postings_segments)  # python build.py's child may be making them
-                return postings_entries(segment, postings, scripts, folder=store)
-
             for path, content in index_file_items(self.search_index, scripts=self.config.offline,
                                                   cache_dir=self.project_dir / POSTINGS_CACHE,
                                                   segments=self.postings_segments,  # one at a time: 300 MB at 19k
-                                                  postings_entries=placed_postings):
+                                                  postings_entries=functools.partial(postings_entries, folder=store)):
                 target = site_dir / path
                 if target.parent not in folders:
                     target.parent.mkdir(parents=True, exist_ok=True)
@@ -511,7 +507,6 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
                 else:
                     known[target] = file_identity(place_file(path, content, target, store))
             remove_unused(self.project_dir / FILES_CACHE, "*.*", set())
-        _closing(self.postings_child)  # an index too small to split has no postings files: its child ends here
         if not (self.config.offline or self.serving):
             precompress(site_dir, self.project_dir / COMPRESSED_CACHE, known)  # last: every text file is written
         prefix = len(str(site_dir)) + 1  # every path is site_dir / something: Path.relative_to took a quarter second
