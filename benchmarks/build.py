@@ -23,7 +23,7 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(PROJECT_DIR), str(Path(__file__).resolve().parent)]
 
-from measure import run_measured  # noqa: E402
+from measure import run_measured, wait_for_removals  # noqa: E402
 from speechsite.compilation_cache import FOLDER as COMPILATION_CACHE, compilation_key  # noqa: E402
 from speechsite.pipeline import build_compilation  # noqa: E402
 from speechsite.template_cache import FOLDER as TEMPLATE_CACHE  # noqa: E402
@@ -81,6 +81,7 @@ def main() -> None:
             shutil.rmtree(PROJECT_DIR / TEMPLATE_CACHE, ignore_errors=True)
             seed_entry.unlink(missing_ok=True)
             results["cold"].append(run_measured(ours, PROJECT_DIR))
+        wait_for_removals(scratch)
         for side, label in (("ours", "python build.py (hosted + offline + zip)"),
                             ("cold", "the same, caches emptied first"),
                             ("bare", "bare Material + search + jieba (hosted only)")):

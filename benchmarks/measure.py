@@ -16,6 +16,17 @@ SAMPLING_SHARE = 0.05
 and sampling every 10 ms regardless took 80 % of a core from a 2-core build of 1,000 compilations."""
 
 
+def wait_for_removals(folder: Path, timeout: float = 120) -> None:
+    """Wait until the processes removing what the builds replaced in folder are done: they leave the replaced sites'
+    folders there as frames for the next builds (output_paths.retire), which a removal of folder must not race (it
+    failed with "Directory not empty")."""
+    from speechsite.output_paths import RETIRED_PREFIX
+
+    deadline = time.monotonic() + timeout
+    while any(folder.glob(f"{RETIRED_PREFIX}*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def child_measurement(script: str, *args: str) -> str:
     """What ``script --measure ARGS`` prints, run in its own process (so that each measurement starts clean), or
     its last error line."""

@@ -31,9 +31,9 @@ BENCHMARKS = Path(__file__).resolve().parent
 PROJECT_DIR = BENCHMARKS.parent
 sys.path[:0] = [str(PROJECT_DIR), str(BENCHMARKS)]
 
+from measure import wait_for_removals  # noqa: E402
 from scale import archive_seeds  # noqa: E402
 from speechsite.compilation_cache import FOLDER, compilation_key  # noqa: E402
-from speechsite.output_paths import RETIRED_PREFIX  # noqa: E402
 
 RUNS = {  # label → (command after build.py, whether the compilation cache starts empty, whether a paragraph changed)
     "build, cold, --jobs 1": (["--jobs", "1"], True, False),
@@ -54,14 +54,6 @@ def measured(command: list[str]) -> tuple[float, float]:
     subprocess.run(command, cwd=PROJECT_DIR, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-
-
-def wait_for_removals(folder: Path, timeout: float = 120) -> None:
-    """Wait until the processes removing what the builds replaced in folder are done: they leave the replaced sites'
-    folders there as frames for the next builds (output_paths.retire), which a removal of folder must not race."""
-    deadline = time.monotonic() + timeout
-    while any(folder.glob(f"{RETIRED_PREFIX}*")) and time.monotonic() < deadline:
-        time.sleep(0.05)
 
 
 def edit_one_paragraph(seed: Path) -> None:
