@@ -191,8 +191,8 @@ def staging_folder(beside: Path) -> Iterator[Path]:
     retire([stale for stale in beside.glob(f"{STAGING_PREFIX}*")
             if stale.is_dir() and not stale.is_symlink() and _abandoned(stale)]
            + [left for left in beside.glob(f"{RETIRED_PREFIX}*") if left.is_dir() and not left.is_symlink()]
-           + [frame for frame in beside.glob(f"{FRAME_PREFIX}*")  # of a site that is gone (a preview's, say)
-              if frame.is_dir() and not frame.is_symlink() and not (beside / frame.name.removeprefix(FRAME_PREFIX)).exists()])
+           + [frame for frame in beside.glob(f"{FRAME_PREFIX}*") if frame.is_dir() and not frame.is_symlink()
+              and not (beside / frame.name.removeprefix(FRAME_PREFIX)).exists()])
     folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=beside))
     lock = _lock(folder)
     try:

@@ -55,7 +55,7 @@ from .search_index import (POSTINGS_SUFFIX, Postings, index_file_items, is_split
 from .site_url import checked_site_url
 from .template_cache import COMPILED_TEMPLATES, FOLDER as TEMPLATE_CACHE_FOLDER
 from .theme import tune_theme
-from .write import TAG_LISTING_MARKER, PageWriter, page_url, speech_path, tag_anchor
+from .write import TAG_LISTING_MARKER, TAGS_PAGE, PageWriter, page_url, speech_path, tag_anchor, tag_index
 
 log = logging.getLogger("mkdocs.plugins.speechsite")
 DOWNLOADS_CACHE = Path(".cache", "speechsite", "downloads")
@@ -65,8 +65,6 @@ POSTINGS_CACHE = Path(".cache", "speechsite", "postings")
 NAV_SECTION_SIZE = 100
 """Speeches per navigation section: every page carries the navigation, so a long flat list would grow the site
 with the square of the number of speeches."""
-TAGS_PAGE = "tags.md"
-"""The generated tags page: each tag of the speeches (PageWriter.tag_listings) and the speeches that have it."""
 
 
 class TagLink(NamedTuple):
@@ -243,8 +241,9 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         self.frame_folders = claim_frame(Path(config.site_dir))  # MkDocs has emptied the folder; nothing is written
         self.writer = PageWriter(self.project_dir / self.config.templates)
         self.compilation_metas = {}
-        site_pages = self.writer.render_site_pages(self.compilations, config.use_directory_urls)
-        self.tag_listings = self.writer.tag_listings(self.compilations, config.use_directory_urls)
+        tags = tag_index(self.compilations)
+        site_pages = self.writer.render_site_pages(self.compilations, tags, config.use_directory_urls)
+        self.tag_listings = self.writer.tag_listings(tags, config.use_directory_urls)
         self.compilation_of = {path: c for c in self.compilations for path in self.writer.page_paths(c)}
         _LINKS_TO_OWN_PAGES.pages = self.compilation_of
         logging.getLogger("mkdocs.structure.pages").addFilter(_LINKS_TO_OWN_PAGES)  # once: a filter is added once
@@ -323,7 +322,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
                          for path, front_matter in self.writer.front_matters(compilation).items()}
         for src_uri in self.compilation_of:
             page = files.src_uris[src_uri].page
-            self._leave_to_plugin(page, config, page.reused.front_matter if page.reused else
+            self._leave_to_plugin(page, page.reused.front_matter if page.reused else
                                   front_matters.get(src_uri, {}))
         return nav
 
@@ -348,7 +347,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         self.bundles_to_store.append((bundle_key, pages))
 
     @staticmethod
-    def _leave_to_plugin(page: ReusablePage, config, front_matter: dict) -> None:
+    def _leave_to_plugin(page: ReusablePage, front_matter: dict) -> None:
         """Leave the page out of MkDocs' reading and rendering, but not out of the navigation, which MkDocs has made
         already. Its front matter is its meta, as MkDocs would have read it."""
         page.meta = dict(front_matter)

@@ -156,6 +156,8 @@ def tag_index(compilations: list[Compilation]) -> dict[str, list[Speech]]:
     return dict(sorted(index.items()))
 
 
+TAGS_PAGE = "tags.md"
+"""The generated tags page: a heading for each tag of the speeches and, under it, the speeches that have it."""
 TAG_LISTING_MARKER = re.compile(r"<!-- speechsite:tag-listing \d+ -->")
 
 
@@ -262,34 +264,34 @@ class PageWriter:
             paths += [compilation.page_path("stats.md"), compilation.page_path("damage.md")]
         return paths
 
-    def render_site_pages(self, compilations: list[Compilation], use_directory_urls: bool = True) -> dict[str, str]:
-        """Pages about the site as a whole: the tags index (headings, the lists to come: ``tag_listings``), and the
-        home page when there are several collections."""
-        pages = {"tags.md": self.env.get_template("tags.md.j2").render(
-            tags=[(tag, tag_anchor(tag), Markup(tag_listing_marker(number)))
-                  for number, tag in enumerate(tag_index(compilations))])}
+    def render_site_pages(self, compilations: list[Compilation], tags: dict[str, list[Speech]],
+                          use_directory_urls: bool = True) -> dict[str, str]:
+        """Pages about the site as a whole: the tags index (``tags``: tag_index; headings, the lists to come:
+        ``tag_listings``), and the home page when there are several collections."""
+        pages = {TAGS_PAGE: self.env.get_template("tags.md.j2").render(
+            tags=[(tag, tag_anchor(tag), Markup(tag_listing_marker(number))) for number, tag in enumerate(tags)])}
         if len(compilations) > 1:
             pages["index.md"] = self.env.get_template("home.md.j2").render(
                 compilations=compilations, groups=group_by_month(compilations), **_linking("index.md", use_directory_urls))
         return pages
 
-
     @staticmethod
-    def tag_listings(compilations: list[Compilation], use_directory_urls: bool = True) -> dict[str, str]:
-        """{marker on the tags page: the list of the tag's speeches, as HTML linking from that page}. Each speech's
+    def tag_listings(tags: dict[str, list[Speech]], use_directory_urls: bool = True) -> dict[str, str]:
+        """{marker on the tags page: the list of the tag's speeches (``tags``: tag_index), as HTML linking from that
+        page}. Each speech's
         item (its title as the navigation shows it) is made once, as it is in several lists, its address from the
         page's way to the site's root, and in Python rather than a template: at 300 compilations (32,000 links)
         a template took 0.15 s a build and get_relative_url for each link 0.3 s; this takes 0.05 s."""
-        folder = posixpath.dirname(_served_path("tags.md", use_directory_urls))
+        folder = posixpath.dirname(_served_path(TAGS_PAGE, use_directory_urls))
         root = posixpath.relpath(".", folder) + "/" if folder else ""
-        index, items = tag_index(compilations), {}
-        for speeches in index.values():
+        items = {}
+        for speeches in tags.values():
             for speech in speeches:
                 if id(speech) not in items:
                     address = escape(root + _served_path(speech_path(speech), use_directory_urls))
                     items[id(speech)] = f'<li><a href="{address}">{speech.number}. {escape(speech.title)}</a></li>\n'
         return {tag_listing_marker(number): "<ul>\n" + "".join(items[id(speech)] for speech in speeches) + "</ul>"
-                for number, speeches in enumerate(index.values())}
+                for number, speeches in enumerate(tags.values())}
 
 
 def _linking(path: str, use_directory_urls: bool) -> dict:

@@ -190,7 +190,7 @@ def test_the_tags_page_lists_links_to_each_speech_of_a_site_of_several_compilati
     first.place_under("first")
     second.place_under("second")
     index = tag_index([first, second])
-    listings = PageWriter.tag_listings([first, second], use_directory_urls)
+    listings = PageWriter.tag_listings(index, use_directory_urls)
     assert list(listings) == [tag_listing_marker(number) for number in range(len(index))]
     for listing, speeches in zip(listings.values(), index.values()):
         assert re.findall(r'<li><a href="([^"]+)">', listing) == [
