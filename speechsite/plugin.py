@@ -38,6 +38,7 @@ from .downloads.site_files import (compilation_downloads, download_plan, missing
                                    plan_entries, speech_download)
 from .compact import without_indentation
 from .errors import InputError
+from .live_watch import watch_by_events
 from .fidelity import check_page
 from .file_store import (FOLDER as FILES_CACHE, identity as file_identity, place as place_file, postings_entries,
                          store_postings)
@@ -544,10 +545,13 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             discard_frame(self.site_dir)
 
     def on_serve(self, server, config, builder):
-        for folder in sorted({path.parent for path in self.seed_paths()}):
-            server.watch(str(folder))  # the seeds, and override files even when they are created while serving
-        server.watch(str(self.project_dir / self.config.templates))
-        server.watch(str(config.theme.custom_dir))  # MkDocs watches the theme only with --watch-theme
+        # the seeds' folders (override files too, even when they are created while serving), the page templates and
+        # the theme, which MkDocs watches only with --watch-theme
+        ours = [*sorted({str(path.parent) for path in self.seed_paths()}),
+                str(self.project_dir / self.config.templates), str(config.theme.custom_dir)]
+        watch_by_events(server, ours)
+        for path in ours:
+            server.watch(path)
         server.builder = _reporting_failures(builder)
         return server
 

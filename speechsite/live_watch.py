@@ -1,0 +1,56 @@
+"""A preview that notices a saved file at once.
+
+MkDocs' live-reload server looks for changes every half second (watchdog's polling observer, which compares a listing
+of every watched file with the last one): a quarter of a second of waiting on average before each rebuild, a third of
+a seed edit's whole wait. Where the system tells of changes itself (inotify on Linux, FSEvents or kqueue on macOS,
+ReadDirectoryChangesW on Windows: watchdog's ``Observer``), the server is given an observer of that kind instead.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
+log = logging.getLogger("mkdocs.plugins.speechsite")
+
+
+def watch_by_events(server, more_paths: list[str]) -> bool:
+    """Make MkDocs' server (mkdocs.livereload.LiveReloadServer, before it serves) watch what it watches, and
+    ``more_paths``, through the system's change events. False, with the server left polling, where the system has
+    none or they cannot watch these paths (a system's limit of watches reached, say)."""
+    if issubclass(Observer, PollingObserver):
+        return False
+    # The server keeps its watches in _watched_paths (path → how often it was asked) and _watch_refs (mkdocs 1.6,
+    # which requirements.txt pins); its watch() makes the callback that asks for a rebuild.
+    watched = dict(server._watched_paths)
+    if not _can_watch([*watched, *more_paths]):
+        return False
+    server.observer.unschedule_all()
+    server.observer = Observer()
+    server._watched_paths.clear()
+    server._watch_refs.clear()
+    for path, times in watched.items():
+        for _ in range(times):
+            server.watch(path)
+    return True
+
+
+def _can_watch(paths: list[str]) -> bool:
+    """Whether an event observer can watch the paths: started once with them, then stopped (the server starts its
+    own as it begins serving, which would otherwise fail there with a traceback)."""
+    probe = Observer()
+    try:
+        for path in paths:
+            probe.schedule(FileSystemEventHandler(), path, recursive=True)
+        probe.start()
+    except OSError as error:
+        log.info("the preview looks for changes every half second (%s)", error)
+        return False
+    finally:
+        if probe.is_alive():
+            probe.stop()
+            probe.join()
+    return True
