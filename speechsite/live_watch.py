@@ -10,11 +10,25 @@ from __future__ import annotations
 
 import logging
 
-from watchdog.events import FileSystemEventHandler
+from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, FileAttribEvent, FileClosedEvent,
+                             FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent,
+                             FileSystemEventHandler)
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 log = logging.getLogger("mkdocs.plugins.speechsite")
+CHANGES = [FileCreatedEvent, FileModifiedEvent, FileAttribEvent, FileClosedEvent, FileDeletedEvent, FileMovedEvent,
+           DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
+"""What a rebuild follows: what the polling observer notices (a file's size or time changed, a file came or went),
+and the end of a write. Not a file opened or read, which inotify reports too: every build reads the seeds, and each
+would start the next."""
+
+
+class ChangeObserver(Observer):
+    """The system's observer, told of CHANGES only (MkDocs schedules its watches without a filter)."""
+
+    def schedule(self, event_handler, path, *, event_filter=None, **options):
+        return super().schedule(event_handler, path, event_filter=event_filter or CHANGES, **options)
 
 
 def watch_by_events(server, more_paths: list[str]) -> bool:
@@ -29,7 +43,7 @@ def watch_by_events(server, more_paths: list[str]) -> bool:
     if not _can_watch([*watched, *more_paths]):
         return False
     server.observer.unschedule_all()
-    server.observer = Observer()
+    server.observer = ChangeObserver()
     server._watched_paths.clear()
     server._watch_refs.clear()
     for path, times in watched.items():
@@ -41,7 +55,7 @@ def watch_by_events(server, more_paths: list[str]) -> bool:
 def _can_watch(paths: list[str]) -> bool:
     """Whether an event observer can watch the paths: started once with them, then stopped (the server starts its
     own as it begins serving, which would otherwise fail there with a traceback)."""
-    probe = Observer()
+    probe = ChangeObserver()
     try:
         for path in paths:
             probe.schedule(FileSystemEventHandler(), path, recursive=True)
