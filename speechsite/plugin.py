@@ -51,8 +51,8 @@ from .pipeline import decision_report
 from .precompress import FOLDER as COMPRESSED_CACHE, compress_ahead, precompress
 from .render_cache import FOLDER as RENDER_CACHE, RenderCache, RenderedPage, ReusablePage, site_fingerprint
 from .reproducible import gzip_sitemap, source_date, source_date_epoch
-from .search_index import (POSTINGS_SUFFIX, Postings, index_file_items, is_split, make_postings, postings_segments,
-                           search_index, text_keys, wait_for_postings)
+from .search_index import (POSTINGS_SUFFIX, Postings, index_file_items, is_split, keep_doc_json, make_postings,
+                           postings_segments, search_index, text_keys, wait_for_postings)
 from .site_url import checked_site_url
 from .template_cache import COMPILED_TEMPLATES, FOLDER as TEMPLATE_CACHE_FOLDER
 from .theme import tune_theme
@@ -183,6 +183,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
     def on_config(self, config):
         if self.serving:
             unfreeze_cache()  # the last build's objects, now garbage or not
+        keep_doc_json(self.serving)
         self.project_dir = Path(config.config_file_path).resolve().parent
         COMPILED_TEMPLATES.use_folder(self.project_dir / TEMPLATE_CACHE_FOLDER)
         tune_theme(config.theme)
@@ -481,11 +482,17 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
         known: dict[Path, str] = {Path(file.abs_dest_path): f"page {file.page.render_key}"
                                   for file in self.compilation_files
                                   if file.page.render_key}  # reused, or rendered now and stored as MkDocs wrote it
-        # The children first: on two cores, work done here while the postings' child is still at it (placing the
-        # shards, the downloads) slowed that child, which an edited archive's build waits for, more than it gained.
+        # The postings' child first in python build.py's builds: on two cores, beside the other build, work done
+        # here while that child is still at it (placing the shards, the downloads) slowed it more than it gained,
+        # and an edited archive's build waits for it. A preview's process has the other core to itself: it places
+        # what it can meanwhile, and waits for the postings when it comes to them.
+        def postings_ready() -> None:
+            _closing(self.postings_child)
+            wait_for_postings(self.postings_segments or [])  # python build.py's child may be making them
+
         _closing(self.downloads_child)
-        _closing(self.postings_child)
-        wait_for_postings(self.postings_segments or [])  # python build.py's child may be making them
+        if not self.serving:
+            postings_ready()
         for plan in self.download_plans:
             known.update({target: f"download {entry.name}" for target, entry in place_downloads(plan, site_dir)})
         if self.search_index is not None:
@@ -496,7 +503,8 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
             for path, content in index_file_items(self.search_index, scripts=self.config.offline,
                                                   cache_dir=self.project_dir / POSTINGS_CACHE,
                                                   segments=self.postings_segments,  # one at a time: 300 MB at 19k
-                                                  postings_entries=functools.partial(postings_entries, folder=store)):
+                                                  postings_entries=functools.partial(postings_entries, folder=store),
+                                                  ready=postings_ready):
                 target = site_dir / path
                 if target.parent not in folders:
                     target.parent.mkdir(parents=True, exist_ok=True)
@@ -507,6 +515,7 @@ class SpeechSitePlugin(BasePlugin[SpeechSiteConfig]):
                 else:
                     known[target] = file_identity(place_file(path, content, target, store))
             remove_unused(self.project_dir / FILES_CACHE, "*.*", set())
+        postings_ready()  # done already, unless there is no index (a failure of its child is this build's too)
         if not (self.config.offline or self.serving):
             precompress(site_dir, self.project_dir / COMPRESSED_CACHE, known)  # last: every text file is written
         prefix = len(str(site_dir)) + 1  # every path is site_dir / something: Path.relative_to took a quarter second

@@ -120,6 +120,10 @@ def search_index(compilations: list[Compilation], url_of: Callable[[str], str]) 
     kept = {id(compilation): (compilation, _paragraphs(compilation)) for compilation in compilations}
     _PARAGRAPHS.clear()
     _PARAGRAPHS.update(kept)
+    known = {id(paragraphs): _SPEECH_TEXTS.get(id(paragraphs)) or [paragraphs, None, None]
+             for _, speeches in kept.values() for paragraphs in speeches}
+    _SPEECH_TEXTS.clear()
+    _SPEECH_TEXTS.update(known)
     for compilation in compilations:
         toc_page = url_of(compilation.page_path("index.md"))
         titles = compilation.analysis.display_titles if compilation.analysis else {}
@@ -139,6 +143,39 @@ _PARAGRAPHS: dict[int, tuple[Compilation, list[list[list]]]] = {}
 its id names no other): a preview's rebuild indexes every compilation again (twice, with the postings' child), and
 at 300 compilations making these lists of 200,000 paragraphs again was a tenth of a second each time. Compilations
 are not changed once made; an edit makes a new one."""
+_SPEECH_TEXTS: dict[int, list] = {}
+"""What is derived from a speech's paragraphs list of _PARAGRAPHS, by the list (kept in the entry, so that its id
+names no other): [the list, its characters (_text_size), its JSON (_doc_json, while keeping_doc_json)]."""
+_KEEP_DOC_JSON = [False]
+
+
+def keep_doc_json(keep: bool) -> None:
+    """Whether to keep the JSON of the speeches' paragraphs from one index to the next: for a preview, whose every
+    rebuild writes the text shards of all docs again (at 300 compilations, 0.2 s of JSON a rebuild, for 50 MB kept),
+    not for a build, which writes them once."""
+    _KEEP_DOC_JSON[0] = keep
+
+
+def _text_size(doc: dict) -> int:
+    """The characters of the doc's title and paragraphs."""
+    paragraphs = doc.get("paragraphs", ())
+    known = _SPEECH_TEXTS.get(id(paragraphs))
+    if known is None or known[0] is not paragraphs:
+        return len(doc["title"]) + sum(len(text) for _, text, _ in paragraphs)
+    if known[1] is None:
+        known[1] = sum(len(text) for _, text, _ in paragraphs)
+    return len(doc["title"]) + known[1]
+
+
+def _doc_json(doc: dict) -> str:
+    """_json(doc), with its paragraphs' JSON kept for the next index (keep_doc_json)."""
+    paragraphs = doc.get("paragraphs")
+    known = _SPEECH_TEXTS.get(id(paragraphs)) if _KEEP_DOC_JSON[0] and paragraphs is not None else None
+    if known is None or known[0] is not paragraphs or next(reversed(doc)) != "paragraphs":
+        return _json(doc)
+    if known[2] is None:
+        known[2] = _json(paragraphs)
+    return f'{_json({key: value for key, value in doc.items() if key != "paragraphs"})[:-1]},"paragraphs":{known[2]}}}'
 
 
 def _paragraphs(compilation: Compilation) -> list[list[list]]:
@@ -164,11 +201,12 @@ def index_file_items(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool 
                      segment_characters: int = SEGMENT_CHARACTERS,
                      segments: list[Postings] | None = None,
                      postings_entries: Callable[[int, Postings, bool], list[tuple[str, Path]]] | None = None,
-                     ) -> Iterator[tuple[str, str | Path]]:
+                     ready: Callable[[], None] | None = None) -> Iterator[tuple[str, str | Path]]:
     """The files of index_files one at a time, the head last: the JSON of an archive's index, 300 MB at 19,000
     speeches, is never held whole. ``segments``: the postings_segments of the index's docs, when the caller has
     them already (each digests its docs' texts). With ``postings_entries`` (file_store.postings_entries), the
-    postings files come as (path, the stored file with their content) from it, unread."""
+    postings files come as (path, the stored file with their content) from it, unread. ``ready`` is called before
+    the postings are read (to wait for the process making them)."""
     if not is_split(index, shard_bytes):
         yield from _as_files(INDEX_JSON, INDEX_SCRIPT, _json(index), scripts, script_global="var __index")
         return
@@ -181,6 +219,8 @@ def index_file_items(index: dict, shard_bytes: int = SHARD_BYTES, scripts: bool 
         yield _the_file(shards[-1], f"[{','.join(encoded)}]")
     if segments is None:
         segments = postings_segments(docs, cache_dir, segment_characters)
+    if ready is not None:
+        ready()
     for segment, postings in enumerate(segments):
         if postings_entries is not None:
             yield from postings_entries(segment, postings, scripts)
@@ -234,7 +274,7 @@ def postings_segments(docs: list[dict], cache_dir: Path | None = None,
     Each segment's postings count positions and docs from its own first doc, so an edit changes the files of its own
     segment and, nearly always, no other; the others come from the cache. ``keys``: text_keys of the docs, which name
     a segment's cache entry without digesting its texts (a quarter of a second a build at 300 compilations)."""
-    sizes = [len(doc["title"]) + sum(len(text) for _, text, _ in doc.get("paragraphs", ())) for doc in docs]
+    sizes = [_text_size(doc) for doc in docs]
     while sum(sizes) > SEGMENTS * segment_characters:
         segment_characters *= 2
     segments: list[list[dict]] = [[]]
@@ -298,7 +338,7 @@ def _runs(docs: Iterable[dict], shard_bytes: int) -> Iterator[tuple[list[dict], 
     encoded: list[str] = []
     size = 0
     for doc in docs:
-        data = _json(doc)
+        data = _doc_json(doc)
         doc_bytes = len(data.encode()) + 1
         new_compilation = bool(run) and doc.get("collection") != run[-1].get("collection")
         if run and (size + doc_bytes > shard_bytes or new_compilation and size >= shard_bytes / 2):
@@ -390,7 +430,7 @@ class Postings:
     """
 
     def __init__(self, docs: list[dict], cache_dir: Path | None = None, keys: list[str] | None = None):
-        estimate = sum(len(doc["title"]) + sum(len(text) for _, text, _ in doc.get("paragraphs", ())) for doc in docs)
+        estimate = sum(_text_size(doc) for doc in docs)
         self.file_count = max(1, math.ceil(estimate * POSTINGS_BYTES_PER_CHARACTER / POSTINGS_FILE_BYTES))
         self.groups = min(self.file_count, max(1, math.ceil(estimate / GROUP_ENTRIES)))
         self.docs = docs

@@ -77,6 +77,29 @@ def test_indexing_the_same_compilation_again_reuses_its_paragraphs_and_an_edited
     assert search_index([compilation], directory_urls)["docs"][0]["paragraphs"][0] == ["p1", "同志们：", 0]
 
 
+def test_a_preview_keeping_the_docs_json_writes_the_same_files_and_an_edit_its_new_text(compilation):
+    """keep_doc_json (a preview) reuses each speech's paragraphs' JSON from one index to the next: the files are the
+    ones written without it, at the first index and the next, and an edited compilation's shards hold its new text."""
+    from speechsite.search_index import keep_doc_json
+
+    def shards(compilation) -> dict[str, str]:
+        files = index_files(search_index([compilation], directory_urls), shard_bytes=0, scripts=False)
+        return {path: text for path, text in files.items() if "/shards/" in path}
+
+    written = shards(compilation)
+    keep_doc_json(True)
+    try:
+        assert shards(compilation) == written
+        assert shards(compilation) == written  # from what the last index kept
+        edited = copy.deepcopy(compilation)
+        edited.speeches[0].paragraphs[0].text = "同志们、朋友们："
+        new = shards(edited)
+        assert "同志们、朋友们：" in "".join(new.values()) and "同志们、朋友们：" not in "".join(written.values())
+    finally:
+        keep_doc_json(False)
+    assert new == shards(edited)
+
+
 def test_a_title_without_text_points_at_its_entry_on_the_home_page(compilation):
     entry = search_index([compilation], directory_urls)["docs"][1]
     assert entry == {"title": "在全市森林防火工作推进会议上的讲话", "location": "./#toc-12"}
