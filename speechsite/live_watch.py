@@ -9,6 +9,7 @@ ReadDirectoryChangesW on Windows: watchdog's ``Observer``), the server is given 
 from __future__ import annotations
 
 import logging
+import os
 
 from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, FileAttribEvent, FileClosedEvent,
                              FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent,
@@ -25,10 +26,31 @@ would start the next."""
 
 
 class ChangeObserver(Observer):
-    """The system's observer, told of CHANGES only (MkDocs schedules its watches without a filter)."""
+    """The system's observer, told of CHANGES only (MkDocs schedules its watches without a filter), outside hidden
+    files and folders."""
 
     def schedule(self, event_handler, path, *, event_filter=None, **options):
-        return super().schedule(event_handler, path, event_filter=event_filter or CHANGES, **options)
+        return super().schedule(_VisibleChanges(event_handler, path), path, event_filter=event_filter or CHANGES,
+                                **options)
+
+
+class _VisibleChanges(FileSystemEventHandler):
+    """Passes on the changes of files that are not hidden below the watched folder: an editor's swap file
+    (``.seed.txt.swp``, rewritten every few seconds while a seed is open), ``.git``, or ``.cache`` when the seeds lie
+    in the project folder itself, which every build writes and would rebuild after."""
+
+    def __init__(self, handler: FileSystemEventHandler, root: str):
+        super().__init__()
+        self.handler, self.root = handler, os.path.abspath(root)
+
+    def dispatch(self, event) -> None:
+        paths = [path for path in (event.src_path, getattr(event, "dest_path", "")) if path]
+        if not all(self._hidden(os.fsdecode(path)) for path in paths):
+            self.handler.dispatch(event)
+
+    def _hidden(self, path: str) -> bool:
+        inside = os.path.relpath(path, self.root)
+        return any(part.startswith(".") and part not in (".", "..") for part in inside.split(os.sep))
 
 
 def watch_by_events(server, more_paths: list[str]) -> bool:

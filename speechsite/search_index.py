@@ -151,8 +151,8 @@ _KEEP_DOC_JSON = [False]
 
 def keep_doc_json(keep: bool) -> None:
     """Whether to keep the JSON of the speeches' paragraphs from one index to the next: for a preview, whose every
-    rebuild writes the text shards of all docs again (at 300 compilations, 0.2 s of JSON a rebuild, for 50 MB kept),
-    not for a build, which writes them once."""
+    rebuild writes the text shards of all docs again (at 300 compilations, 0.2 s of JSON a rebuild, for about 55 MB
+    kept), not for a build, which writes them once."""
     _KEEP_DOC_JSON[0] = keep
 
 
