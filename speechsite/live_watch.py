@@ -2,8 +2,9 @@
 
 MkDocs' live-reload server looks for changes every half second (watchdog's polling observer, which compares a listing
 of every watched file with the last one): a quarter of a second of waiting on average before each rebuild (a seed
-edit was served 0.90 s after saving, now 0.71 s: benchmarks/serve.py --against). Where the system tells of changes itself (inotify on Linux, FSEvents or kqueue on macOS,
-ReadDirectoryChangesW on Windows: watchdog's ``Observer``), the server is given an observer of that kind instead.
+edit was served 0.90 s after saving, now 0.71 s: benchmarks/serve.py --against). Where the system tells of changes
+itself (inotify on Linux, FSEvents or kqueue on macOS, ReadDirectoryChangesW on Windows: watchdog's ``Observer``), the
+server is given an observer of that kind instead.
 """
 
 from __future__ import annotations

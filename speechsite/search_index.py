@@ -145,22 +145,23 @@ at 300 compilations making these lists of 200,000 paragraphs again was a tenth o
 are not changed once made; an edit makes a new one."""
 _SPEECH_TEXTS: dict[int, list] = {}
 """What is derived from a speech's paragraphs list of _PARAGRAPHS, by the list (kept in the entry, so that its id
-names no other): [the list, its characters (_text_size), its JSON (_doc_json, while keeping_doc_json)]."""
-_KEEP_DOC_JSON = [False]
+names no other): [the list, its characters (_text_size), its JSON (_doc_json, while keep_doc_json)]."""
+_keeping_doc_json = False
 
 
 def keep_doc_json(keep: bool) -> None:
     """Whether to keep the JSON of the speeches' paragraphs from one index to the next: for a preview, whose every
     rebuild writes the text shards of all docs again (at 300 compilations, 0.2 s of JSON a rebuild, for about 55 MB
     kept), not for a build, which writes them once."""
-    _KEEP_DOC_JSON[0] = keep
+    global _keeping_doc_json
+    _keeping_doc_json = keep
 
 
 def _text_size(doc: dict) -> int:
     """The characters of the doc's title and paragraphs."""
     paragraphs = doc.get("paragraphs", ())
     known = _SPEECH_TEXTS.get(id(paragraphs))
-    if known is None or known[0] is not paragraphs:
+    if known is None:
         return len(doc["title"]) + sum(len(text) for _, text, _ in paragraphs)
     if known[1] is None:
         known[1] = sum(len(text) for _, text, _ in paragraphs)
@@ -169,12 +170,11 @@ def _text_size(doc: dict) -> int:
 
 def _doc_json(doc: dict) -> str:
     """_json(doc), with its paragraphs' JSON kept for the next index (keep_doc_json)."""
-    paragraphs = doc.get("paragraphs")
-    known = _SPEECH_TEXTS.get(id(paragraphs)) if _KEEP_DOC_JSON[0] and paragraphs is not None else None
-    if known is None or known[0] is not paragraphs or next(reversed(doc)) != "paragraphs":
+    known = _SPEECH_TEXTS.get(id(doc.get("paragraphs"))) if _keeping_doc_json else None
+    if known is None or next(reversed(doc)) != "paragraphs":  # put last below, so only where the doc has it last
         return _json(doc)
     if known[2] is None:
-        known[2] = _json(paragraphs)
+        known[2] = _json(known[0])
     return f'{_json({key: value for key, value in doc.items() if key != "paragraphs"})[:-1]},"paragraphs":{known[2]}}}'
 
 

@@ -278,10 +278,9 @@ class PageWriter:
     @staticmethod
     def tag_listings(tags: dict[str, list[Speech]], use_directory_urls: bool = True) -> dict[str, str]:
         """{marker on the tags page: the list of the tag's speeches (``tags``: tag_index), as HTML linking from that
-        page}. Each speech's
-        item (its title as the navigation shows it) is made once, as it is in several lists, its address from the
-        page's way to the site's root, and in Python rather than a template: at 300 compilations (32,000 links)
-        a template took 0.15 s a build and get_relative_url for each link 0.3 s; this takes 0.05 s."""
+        page}. Each speech's item (its title as the navigation shows it) is made once, as it is in several lists, its
+        address from the page's way to the site's root, and in Python rather than a template: at 300 compilations
+        (32,000 links) a template took 0.15 s a build and get_relative_url for each link 0.3 s; this takes 0.05 s."""
         folder = posixpath.dirname(_served_path(TAGS_PAGE, use_directory_urls))
         root = posixpath.relpath(".", folder) + "/" if folder else ""
         items = {}
