@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import time
 
 import brotli
 
@@ -81,3 +82,19 @@ def test_a_file_known_by_name_gets_the_same_copies_from_the_cache_without_being_
     again = write(tmp_path / "c" / "speeches" / "01" / "index.html", PAGE.replace("会议".encode(), "大会".encode()))
     precompress(tmp_path / "c", cache, known={again: "page 1"})
     assert gzip.decompress(again.with_name(again.name + ".gz").read_bytes()) == PAGE
+
+
+def test_a_cache_entry_used_again_is_marked_used_when_its_mark_is_older_than_a_day(tmp_path):
+    """Unused entries are removed after weeks (atomic.remove_unused): a copy linked from the cache must renew the
+    entry's time, though once a day is enough."""
+    cache = tmp_path / "cache"
+    precompress(write(tmp_path / "a" / "index.html", PAGE).parent, cache)
+    entries = sorted(cache.glob("*.*"))
+    two_days_ago, an_hour_ago = time.time() - 2 * 86400, time.time() - 3600
+    os.utime(entries[0], (two_days_ago, two_days_ago))
+    os.utime(entries[1], (an_hour_ago, an_hour_ago))
+    precompress(write(tmp_path / "b" / "index.html", PAGE).parent, cache)
+    assert entries[0].stat().st_mtime > time.time() - 600
+    assert abs(entries[1].stat().st_mtime - an_hour_ago) < 1
+    assert (tmp_path / "b" / "index.html.gz").stat().st_ino == entries[0].stat().st_ino or \
+        (tmp_path / "b" / "index.html.br").stat().st_ino == entries[0].stat().st_ino
