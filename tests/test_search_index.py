@@ -7,18 +7,21 @@ import base64
 import collections
 import copy
 import gzip
+import itertools
 import json
 import sys
 import threading
 import unicodedata
 from pathlib import Path
 
+import numpy
 import pytest
 
 from speechsite.atomic import locked
 from speechsite.model import Compilation, Paragraph, Speech, TocEntry
 from speechsite.search_index import (CHARACTER_SEED, HIGHLIGHT_SEPARATOR, INDEX_JSON, INDEX_SCRIPT, PAIR_SEED,
-                                     POSTINGS_SUFFIX, SHARD_BYTES, SHARDS_GLOBAL, _hash, file_bytes, fold, haystack,
+                                     POSTINGS_SUFFIX, SHARD_BYTES, SHARDS_GLOBAL, _hash, _leb128, file_bytes, fold,
+                                     haystack,
                                      index_files, make_postings, postings_segments, search_index, split_index,
                                      text_keys, wait_for_postings)
 
@@ -259,6 +262,32 @@ def _read_postings(files: dict[str, str], head: dict) -> tuple[dict, dict]:
                 characters[character].update(zip(
                     [entry["start"] + sum(numbers[0:i + 1:2]) for i in range(0, len(numbers), 2)], numbers[1::2]))
     return pairs, characters
+
+
+def test_numbers_are_written_as_unsigned_leb128_however_large():
+    """The whole table of bytes _leb128 makes at once, against the format written out one number at a time."""
+    def one_by_one(number: int) -> bytes:
+        out = bytearray()
+        while True:
+            out.append(number & 0x7F | (0x80 if number >> 7 else 0))
+            number >>= 7
+            if not number:
+                return bytes(out)
+
+    edges = [0, 1, 127, 128, 255, 16_383, 16_384, 2 ** 21 - 1, 2 ** 21, 2 ** 32, 2 ** 63, 2 ** 64 - 1]
+    spread = numpy.random.default_rng(7).integers(0, 2 ** 40, 5_000, dtype=numpy.uint64).tolist()
+    for numbers in (edges, spread, [5, 3, 0], []):
+        data, ends = _leb128(numpy.array(numbers, numpy.uint64))
+        assert data.tobytes() == b"".join(map(one_by_one, numbers))
+        assert ends.tolist() == list(itertools.accumulate(len(one_by_one(number)) for number in numbers))
+
+
+def test_the_hash_of_many_keys_at_once_is_each_keys_hash():
+    """Arrays are hashed in 32-bit arithmetic; one key, as search-engine.js does, with masks."""
+    keys = [0, 1, 65_535, 65_536, 0x4E00 + 65_536 * 0x4E8C, 2 ** 32 - 1,
+            *numpy.random.default_rng(8).integers(0, 2 ** 32, 2_000).tolist()]
+    for seed in (PAIR_SEED, CHARACTER_SEED):
+        assert _hash(numpy.array(keys, numpy.uint64), seed).tolist() == [_hash(key, seed) for key in keys]
 
 
 @pytest.mark.parametrize("segment_characters", [2_000_000, 30_000])
