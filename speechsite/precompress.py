@@ -46,9 +46,9 @@ def precompress(site_dir: Path, cache_dir: Path | None = None, known: Mapping[Pa
     digest of the file, or for a file in ``known`` by the name its bytes go by (a rendered page's render-cache key),
     so that an archive's unchanged pages are neither read nor digested.
 
-    Paths are handled as strings and each file costs three system calls when its copies come from the cache (its
-    size, then each entry's, then a link): at 300 compilations (18,000 copies) pathlib's objects and the checks this
-    spares took about half of the 0.7-1.3 s this step took on a rebuild's critical path."""
+    Paths are handled as strings, and a file whose copies come from the cache costs its size, then each entry's
+    size and a link: at 300 compilations (9,300 files, every copy from the cache) pathlib's objects and the checks
+    this spares took the step from 0.63 to 0.34 CPU s, on the critical path of every build of the hosted site."""
     compressed, in_use = 0, set()
     identities = {os.fspath(path): identity for path, identity in (known or {}).items()} if cache_dir else {}
     cache = os.fspath(cache_dir) if cache_dir is not None else None
