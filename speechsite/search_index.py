@@ -84,7 +84,9 @@ SEGMENTS = 8
 """Segments at most, about: a query loads a file of each segment for each pair it looks up, so segments grow with
 the archive (by doubling, so that their bounds rarely move) to keep their number at this. With 16, at 988 times the
 seed, a query's complete answer took 261 / 315 / 324 ms (median / p90 / max, benchmarks/search_scale.py), over the
-300 ms asked; an edit remakes a larger segment (16 M characters there, about 5 CPU s in a child process)."""
+300 ms asked; in a later, slower hour, 289 / 310 / 431 ms with 16 against 264 / 280 / 281 and 261 / 306 / 337 ms with
+this (runs one after the other). The price: an edit remakes a larger segment (16 M characters there, about 5 CPU s in
+a child process)."""
 POSTINGS_FORMAT = 2
 """Changes with the postings' format, so that a cache entry of an earlier one is not read."""
 POSTINGS_SUFFIX = ".postings"
