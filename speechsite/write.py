@@ -196,10 +196,8 @@ class PageWriter:
         self.env.filters["md"] = markdown_text
         self.env.filters["html"] = html_text
         self.env.filters["speech_path"] = speech_path
-        self.env.filters["description"] = description
         self.env.filters["marked"] = marked_paragraph
         self.env.filters["thousands"] = "{:,}".format
-        self.env.filters["speech_tags"] = speech_tags
         self.env.filters["passage_targets"] = passage_targets
         self.env.filters["level_label"] = LEVEL_LABELS.get
         self.env.filters["damage_kind"] = lambda kind: DAMAGE_KINDS.get(kind, kind)
