@@ -57,8 +57,7 @@ def precompress(site_dir: Path, cache_dir: Path | None = None, known: Mapping[Pa
     for path in text_files:
         identity = identities.get(path)
         if identity is None:
-            with open(path, "rb") as file:
-                data = file.read()
+            data = Path(path).read_bytes()
             size, name = len(data), _entry_name(data)
         else:
             data, size, name = None, os.stat(path).st_size, _known_entry_name(identity)
@@ -70,16 +69,13 @@ def precompress(site_dir: Path, cache_dir: Path | None = None, known: Mapping[Pa
                 continue
             entry = os.path.join(cache, name + suffix) if cache else None
             in_use.add(name + suffix)
-            if entry is None or not _linked(entry, copy, size, stale):
-                if data is None:
-                    with open(path, "rb") as file:
-                        data = file.read()
+            if entry is None or not _linked(entry, copy, size, stale):  # rare in a rebuild: pathlib costs nothing
+                data = Path(path).read_bytes() if data is None else data
                 packed = compress(data)
                 if entry is not None:
                     write_atomically(Path(entry), packed)
                 if len(packed) < len(data):
-                    with open(copy, "wb") as out:
-                        out.write(packed)
+                    Path(copy).write_bytes(packed)
         compressed += 1
     if cache_dir is not None:
         remove_unused(cache_dir, "*.*", in_use)

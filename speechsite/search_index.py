@@ -656,8 +656,8 @@ def _leb128(numbers: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
     and a column per byte, whose bytes in use are then taken row by row: whole columns at a time, five to nine times
     quicker than placing each byte of the numbers that have it."""
     sizes = numpy.ones(len(numbers), numpy.int64)
-    for width in range(1, 10):  # a uint64 has ten groups of seven bits at most
-        longer = numbers >= numpy.uint64(1 << 7 * width)
+    for groups in range(1, 10):  # a uint64 has ten groups of seven bits at most
+        longer = numbers >= numpy.uint64(1 << 7 * groups)
         if not longer.any():
             break
         sizes += longer
