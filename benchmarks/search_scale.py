@@ -14,7 +14,8 @@ own site is built with build.py (about a minute at 100x), and a result is opened
 Prints the index's bytes (every file; what a page loads before any query; what each query loads), and per query,
 each in a fresh browser context (nothing cached) and again in one page that has answered all of them before: the
 milliseconds from the keystroke until results appear in the page, and until the complete answer does (the same
-unless Material showed something before our answer; see SplitIndex.query in search-engine.js). The complete answer
+unless Material showed something before our answer, or an archive of more than 6 segments answered first from the
+first 6: see SplitIndex.query in search-engine.js). The complete answer
 is checked twice: its pages against a brute-force check over the texts (every term contained, white space ignored, case and
 width folded), and its order against the engine over the whole index in one piece, as before the split.
 """
@@ -96,6 +97,7 @@ TIMED_QUERY_JS = """async ({ query, expected, settle }) => {
     complete: complete ? (changes.find(time => time >= complete.time) || complete.time) - start : null,
     answers: __answers.length - before,
     answerTimes: __answers.slice(before).map(answer => answer.time - start),
+    everyAnswer: __answers.slice(before).map(answer => answer.pages),
     pages: complete ? complete.pages : [],
   }
 }"""
@@ -110,6 +112,7 @@ class QueryRun:
     complete_ms: float | None
     answers: int
     right_pages: bool
+    """The complete answer holds exactly the expected pages, and every answer before it only expected ones."""
     right_order: bool
     loaded_bytes: int
     """Bytes of index files the query made the page load (after the head)."""
@@ -240,7 +243,8 @@ def measure(browser, site: Site, queries: list[str], expected: dict[str, set[str
             run.results.append(QueryRun(
                 query=query, expected=len(expected[query]), first_ms=answer["first"],
                 complete_ms=answer["complete"], answers=answer["answers"],
-                right_pages=set(pages) == expected[query] and len(pages) == len(set(pages)),
+                right_pages=set(pages) == expected[query] and len(pages) == len(set(pages))
+                and all({page_of(location) for location in each} <= expected[query] for each in answer["everyAnswer"]),
                 right_order=pages == reference[query],
                 loaded_bytes=sum(sizes.get(f"search/{name}", 0) for name in files),
                 shards=sum(name.startswith("shards/") for name in files)))

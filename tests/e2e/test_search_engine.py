@@ -167,13 +167,14 @@ def seed_split(seed_compilation):
 @pytest.fixture
 def split_page(chromium, seed_split):
     """A page with the engine and `fresh()`, which makes `split`: the split seed index, loading its files from
-    memory, recorded in `loads`; a file named in `held` waits until `release()` is called, one in `failing` fails."""
+    memory, recorded in `loads`; a file named in `held` waits until `release()` is called, one in `failing` fails;
+    `firstSegments` as SplitIndex takes it (by default the engine's own)."""
     docs, head, files = seed_split
     page = chromium.new_page()
     page.add_script_tag(path=str(ENGINE))
     page.evaluate("""([docs, head, files]) => {
       window.whole = new SpeechsiteSearch.Engine(docs)
-      window.fresh = (held = [], failing = []) => {
+      window.fresh = (held = [], failing = [], firstSegments = undefined) => {
         window.loads = []
         const waiting = []
         window.release = () => waiting.forEach(resolve => resolve())
@@ -183,7 +184,7 @@ def split_page(chromium, seed_split):
             return Promise.reject(new Error("cannot load " + file.data))
           const loaded = Promise.resolve(files[file.data])
           return held.includes(file.data) ? new Promise(resolve => waiting.push(resolve)).then(() => loaded) : loaded
-        })
+        }, firstSegments)
       }
       /* every answer to a query, once the last has come */
       window.answers = async query => {
@@ -335,3 +336,34 @@ def test_the_complete_answer_comes_before_the_texts_of_its_first_results(split_p
     assert len(first) == 1 and len(answers) == 2 and answers[-1]["items"][:SNIPPETS] == whole["items"][:SNIPPETS]
     pages = [[group[-1]["location"] for group in answer["items"]] for answer in (first[0], whole)]
     assert pages[0] == pages[1] and all(group[0]["text"] == "" for group in first[0]["items"])
+
+
+def test_with_more_segments_the_first_ones_give_first_results_while_the_others_load(split_page, seed_split):
+    """An archive beyond SEGMENTS segments (search_index.py): the docs of the first segments are ranked as soon as
+    their files are in, each containing what was typed; the complete answer is the whole index's."""
+    docs, head, files = seed_split
+    postings = head["docs"]["postings"]
+    later = [path for path in files if "postings" in path and not path.rsplit("/", 1)[-1].startswith("0-")]
+    in_first = {doc["location"] for doc in docs[:postings["segments"][1]["start"]]}
+    split_page.evaluate("""held => { fresh(held, [], 1); window.early = []
+                                     window.pending = split.query('发展', r => early.push(r)) }""", later)
+    split_page.wait_for_timeout(300)
+    first = split_page.evaluate("() => early")
+    split_page.evaluate("() => release()")
+    answers, whole = split_page.evaluate("async () => { await pending; return [early, whole.search('发展')] }")
+    pages = lambda answer: [group[-1]["location"] for group in answer["items"]]  # noqa: E731
+    assert len(first) == 1 and sorted(pages(first[0])) == sorted(page for page in pages(whole) if page in in_first)
+    assert answers[-1]["items"][:SNIPPETS] == whole["items"][:SNIPPETS] and pages(answers[-1]) == pages(whole)
+
+
+def test_first_segments_without_a_result_show_nothing_before_the_complete_answer(split_page, seed_split):
+    docs, head, files = seed_split
+    postings = head["docs"]["postings"]
+    start = postings["segments"][1]["start"]
+    first_text = "".join(haystack(doc) for doc in docs[:start])
+    last = next(doc for doc in reversed(docs) if "paragraphs" in doc)
+    text = haystack(last).split("\n")[1]  # its first paragraph, as the engine searches it
+    term = next(text[at:at + 4] for at in range(len(text) - 3) if text[at:at + 4] not in first_text)
+    answers = split_page.evaluate("async term => { fresh([], [], 1); return answers(term) }", term)
+    assert answers and all(answer["items"] for answer in answers)  # never an empty list before the results
+    assert last["location"] in {group[-1]["location"] for group in answers[-1]["items"]}

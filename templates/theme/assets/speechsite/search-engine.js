@@ -38,6 +38,10 @@
   const SNIPPET_LENGTH = 110          /* characters shown in a result's snippet */
   const NO_TEXT = "正文未收录"         /* the mark of a TOC entry without text, as on the home page */
   const SNIPPETS = 20                 /* a split index's results shown with a snippet: their texts are loaded */
+  /* a split index's segments whose docs give the first results when there are more (SplitIndex): as many as a query
+     of the archive of 19,000 speeches loaded for its complete answer before segments were capped (SEGMENTS in
+     search_index.py) */
+  const FIRST_SEGMENTS = 6
   const PAIR_SEED = 3, CHARACTER_SEED = 4   /* as in search_index.py: which postings file holds a pair, a character */
 
   /* ------------------------------------------------------------------------ Folding */
@@ -385,12 +389,14 @@
    * A split index (split_index in search_index.py): a query loads the postings files of its characters or pairs of
    * characters, which say exactly where each term occurs, and ranks every doc that holds all terms as Engine does:
    * that is the complete answer, given at once. Its first SNIPPETS results then get their snippets, in a second
-   * answer once their shards are loaded; the others show their titles. A file that cannot be loaded rejects the
-   * query's promise, after the answers if only a shard failed (its results keep their titles), and is tried again
-   * by the next query.
+   * answer once their shards are loaded; the others show their titles. With more than FIRST_SEGMENTS segments (a large
+   * archive), the docs of the first FIRST_SEGMENTS are ranked as soon as their files are in, and shown with their
+   * titles if any holds every term: first results while the other segments' files load (each result still contains
+   * what was typed; the complete answer may add and reorder). A file that cannot be loaded rejects the query's promise,
+   * after the answers if only a shard failed (its results keep their titles), and is tried again by the next query.
    */
   class SplitIndex {
-    constructor({ entries, collections, text, shards, postings }, load) {
+    constructor({ entries, collections, text, shards, postings }, load, firstSegments = FIRST_SEGMENTS) {
       let start = 0
       this.entries = entries.map((row, order) => {
         const entry = new Entry(row, order, collections, start)
@@ -401,6 +407,7 @@
       this.shards = shards
       this.postings = postings
       this.segments = postings.segments /* where each segment's docs start in TOC order, and its number of files */
+      this.firstSegments = firstSegments
       this.load = load
       this.loaded = new Map()           /* file → promise of its content: postings files and shards */
       this.documents = new Map()        /* order → Document, for the docs of loaded shards */
@@ -413,18 +420,19 @@
       const terms = parseQuery(query)
       if (!terms.length)
         return answer({ items: [] })
-      return Promise.all(terms.map(term => this.occurrences(term))).then(found => {
-        const fewest = found.reduce((a, b) => a.size <= b.size ? a : b)
-        const counted = []
-        for (const order of fewest.keys())
-          if (found.every(counts => counts.has(order)))
-            counted.push({ doc: this.entries[order], counts: found.map(counts => counts.get(order)) })
-        const holding = found.map(counts => [...counts.keys()].filter(order => this.entries[order].hasText).length)
-        const matches = this.engine.ranked(terms, holding, counted)
+      let complete = false
+      const titled = matches => ({ items: matches.map(({ doc, score }, i) => this.engine.group(
+        { doc: i < SNIPPETS && this.documents.get(doc.order) || doc, score }, terms)) })
+      if (this.segments.length > this.firstSegments)   /* asked first, so that their files are fetched first */
+        this.matches(terms, this.firstSegments).then(matches => {
+          if (matches.length && !complete && number === this.latest)
+            answer(titled(matches))
+        }, () => {})   /* the complete answer reports the failure */
+      return this.matches(terms, this.segments.length).then(matches => {
+        complete = true
         const respond = () => {
           if (number === this.latest)
-            answer({ items: matches.map(({ doc, score }, i) => this.engine.group(
-              { doc: i < SNIPPETS && this.documents.get(doc.order) || doc, score }, terms)) })
+            answer(titled(matches))
         }
         const shards = new Set(matches.slice(0, SNIPPETS).filter(match => !this.documents.has(match.doc.order))
           .filter(match => match.doc.hasText).map(match => this.shardOf(match.doc.order)))
@@ -442,11 +450,27 @@
       })
     }
 
-    /** Where a folded term occurs: a promise of Map(doc's place in TOC order → non-overlapping occurrences). */
-    occurrences(term) {
+    /** The docs of the first `segments` segments that hold every term, ranked: a promise of Engine.ranked's list. */
+    matches(terms, segments) {
+      return Promise.all(terms.map(term => this.occurrences(term, segments))).then(found => {
+        const fewest = found.reduce((a, b) => a.size <= b.size ? a : b)
+        const counted = []
+        for (const order of fewest.keys())
+          if (found.every(counts => counts.has(order)))
+            counted.push({ doc: this.entries[order], counts: found.map(counts => counts.get(order)) })
+        const holding = found.map(counts => [...counts.keys()].filter(order => this.entries[order].hasText).length)
+        return this.engine.ranked(terms, holding, counted)
+      })
+    }
+
+    /**
+     * Where a folded term occurs in the first `segments` segments: a promise of Map(doc's place in TOC order →
+     * non-overlapping occurrences).
+     */
+    occurrences(term, segments) {
       const code = i => term.charCodeAt(i)
       if (term.length === 1) {
-        return this.inEachSegment(hash(code(0), CHARACTER_SEED), "c", term).then(found => {
+        return this.inEachSegment(segments, hash(code(0), CHARACTER_SEED), "c", term).then(found => {
           const counts = new Map()
           found.forEach((list, segment) => {
             for (let i = 0, order = 0; i < list.length; i += 2) {
@@ -464,7 +488,7 @@
         offsets.push(term.length - 2)
       return Promise.all(offsets.map(at => {
         const key = (code(at) + code(at + 1) * 0x10000) >>> 0
-        return this.inEachSegment(hash(key, PAIR_SEED), "p", term.substr(at, 2)).then(found =>
+        return this.inEachSegment(segments, hash(key, PAIR_SEED), "p", term.substr(at, 2)).then(found =>
           found.flatMap((list, segment) => {   /* segments in order: the positions stay in order */
             const base = this.entries[this.segments[segment].start].start
             return positions(list).map(at => base + at)
@@ -472,9 +496,10 @@
       })).then(lists => this.counted(starts(lists, offsets), term.length))
     }
 
-    /** The numbers of a character ("c") or pair ("p") in each segment's postings file for its hash. */
-    inEachSegment(hashed, kind, key) {
-      return Promise.all(this.segments.map((segment, number) => this.postingsFile(number, hashed % segment.files)
+    /** The numbers of a character ("c") or pair ("p") in each of the first `segments` segments' file for its hash. */
+    inEachSegment(segments, hashed, kind, key) {
+      return Promise.all(this.segments.slice(0, segments).map((segment, number) => this.postingsFile(number,
+        hashed % segment.files)
         .then(file => file[kind][key] ? numbers(file[kind][key]) : [])))
     }
 
