@@ -81,12 +81,17 @@ SEGMENT_CHARACTERS = 2_000_000
 """The text of a segment of the postings, at least (see postings_segments): an edit makes its segment's postings again,
 about a second for this many characters."""
 SEGMENTS = 8
-"""Segments at most, about: a query loads a file of each segment for each pair it looks up, so segments grow with
-the archive (by doubling, so that their bounds rarely move) to keep their number at this. With 16, at 988 times the
-seed, a query's complete answer took 261 / 315 / 324 ms (median / p90 / max, benchmarks/search_scale.py), over the
-300 ms asked; in a later, slower hour, 289 / 310 / 431 ms with 16 against 264 / 280 / 281 and 261 / 306 / 337 ms with
-this (runs one after the other). The price: an edit remakes a larger segment (16 M characters there, about 5 CPU s in
-a child process)."""
+"""Segments at most, about, while they may still grow: a query loads a file of each segment for each pair it looks up,
+so segments grow with the archive (by doubling, so that their bounds rarely move) to keep their number at this, up to
+SEGMENT_DOUBLINGS times."""
+SEGMENT_DOUBLINGS = 2
+"""How often segments double at most: so a segment holds at most 8 M characters, and an edit makes at most that many
+characters' postings again, in a child process, at any archive size (16 M took 8.6 CPU s and their stored files 4.8
+more at 1,000 compilations, uncapped, in a slow hour). Beyond SEGMENTS of them (64 M characters, some 700 of the
+seed's compilations) there are more segments instead, and a query gets its first results from the first few
+(FIRST_SEGMENTS in search-engine.js) before the others' files are in. At 988 times the seed (benchmarks/search_scale.py,
+median / p90 / max, one version after the other): first results over http 248 / 325 / 339 ms with 12 segments
+against 296 / 377 / 396 ms with 6 uncapped, the complete answer 360 / 436 / 451 ms (2 s asked)."""
 POSTINGS_FORMAT = 2
 """Changes with the postings' format, so that a cache entry of an earlier one is not read."""
 POSTINGS_SUFFIX = ".postings"
@@ -272,13 +277,15 @@ def text_keys(compilations: list[Compilation]) -> list[str] | None:
 def postings_segments(docs: list[dict], cache_dir: Path | None = None,
                       segment_characters: int = SEGMENT_CHARACTERS, keys: list[str] | None = None) -> list[Postings]:
     """The postings of the docs in segments: runs of docs of about ``segment_characters`` of text or more (doubled
-    until there are at most about SEGMENTS), cut where a compilation begins, or inside a compilation twice as long.
+    until there are at most about SEGMENTS, at most SEGMENT_DOUBLINGS times), cut where a compilation begins, or
+    inside a compilation twice as long.
     Each segment's postings count positions and docs from its own first doc, so an edit changes the files of its own
     segment and, nearly always, no other; the others come from the cache. ``keys``: text_keys of the docs, which name
     a segment's cache entry without digesting its texts (a quarter of a second a build at 300 compilations)."""
     sizes = [_text_size(doc) for doc in docs]
-    while sum(sizes) > SEGMENTS * segment_characters:
-        segment_characters *= 2
+    for _ in range(SEGMENT_DOUBLINGS):
+        if sum(sizes) > SEGMENTS * segment_characters:
+            segment_characters *= 2
     segments: list[list[dict]] = [[]]
     size = 0
     for doc, doc_size in zip(docs, sizes):

@@ -20,10 +20,9 @@ import pytest
 from speechsite.atomic import locked
 from speechsite.model import Compilation, Paragraph, Speech, TocEntry
 from speechsite.search_index import (CHARACTER_SEED, HIGHLIGHT_SEPARATOR, INDEX_JSON, INDEX_SCRIPT, PAIR_SEED,
-                                     POSTINGS_SUFFIX, SHARD_BYTES, SHARDS_GLOBAL, _hash, _leb128, file_bytes, fold,
-                                     haystack,
-                                     index_files, make_postings, postings_segments, search_index, split_index,
-                                     text_keys, wait_for_postings)
+                                     POSTINGS_SUFFIX, SEGMENT_DOUBLINGS, SEGMENTS, SHARD_BYTES, SHARDS_GLOBAL, _hash,
+                                     _leb128, file_bytes, fold, haystack, index_files, make_postings,
+                                     postings_segments, search_index, split_index, text_keys, wait_for_postings)
 
 SMALL_SHARDS = 30_000
 """Bytes that split the seed's index (about 280 kB), and per shard of its docs: about ten shards."""
@@ -392,6 +391,17 @@ def test_an_edit_to_one_compilation_changes_its_own_segments_postings_only():
     changed = {path.split("/")[-1].split("-")[0] for path in files
                if "postings" in path and files[path] != edited_files[path]}
     assert changed == {"1"}
+
+
+def test_segments_double_at_most_segment_doublings_times_then_grow_in_number():
+    """So an edit makes the postings of at most a segment of 4 × the smallest (plus a doc) at any archive size; an
+    archive beyond SEGMENTS such segments gets more of them (search-engine.js answers first from the first few)."""
+    docs = _archive_index()["docs"]  # 30 docs of about 700 characters
+    size = lambda segment: sum(len(haystack(doc)) for doc in segment.docs)  # noqa: E731
+    capped = postings_segments(docs, segment_characters=100)
+    assert len(capped) > SEGMENTS
+    assert max(map(size, capped)) <= 2 * 100 * 2 ** SEGMENT_DOUBLINGS + max(len(haystack(doc)) for doc in docs)
+    assert len(postings_segments(docs, segment_characters=2_000)) <= SEGMENTS  # below the cap: doubled as before
 
 
 def test_postings_are_kept_in_the_cache_by_the_texts_they_come_from(seed_index, tmp_path):
