@@ -91,7 +91,8 @@ more at 1,000 compilations, uncapped, in a slow hour). Beyond SEGMENTS of them (
 seed's compilations) there are more segments instead, and a query gets its first results from the first few
 (FIRST_SEGMENTS in search-engine.js) before the others' files are in. At 988 times the seed (benchmarks/search_scale.py,
 median / p90 / max, one version after the other): first results over http 248 / 325 / 339 ms with 12 segments
-against 296 / 377 / 396 ms with 6 uncapped, the complete answer 360 / 436 / 451 ms (2 s asked)."""
+against 296 / 377 / 396 ms with 6 uncapped (a second pair: 258 / 329 / 394 against 293 / 332 / 429 ms), the
+complete answer 360 / 436 / 451 ms (2 s asked)."""
 POSTINGS_FORMAT = 2
 """Changes with the postings' format, so that a cache entry of an earlier one is not read."""
 POSTINGS_SUFFIX = ".postings"
