@@ -284,8 +284,9 @@ def postings_segments(docs: list[dict], cache_dir: Path | None = None,
     segment and, nearly always, no other; the others come from the cache. ``keys``: text_keys of the docs, which name
     a segment's cache entry without digesting its texts (a quarter of a second a build at 300 compilations)."""
     sizes = [_text_size(doc) for doc in docs]
+    total = sum(sizes)
     for _ in range(SEGMENT_DOUBLINGS):
-        if sum(sizes) > SEGMENTS * segment_characters:
+        if total > SEGMENTS * segment_characters:
             segment_characters *= 2
     segments: list[list[dict]] = [[]]
     size = 0

@@ -423,12 +423,14 @@
       let complete = false
       const titled = matches => ({ items: matches.map(({ doc, score }, i) => this.engine.group(
         { doc: i < SNIPPETS && this.documents.get(doc.order) || doc, score }, terms)) })
-      if (this.segments.length > this.firstSegments)   /* asked first, so that their files are fetched first */
-        this.matches(terms, this.firstSegments).then(matches => {
+      /* segment by segment, so that the first segments' files are asked for first; each is loaded and read once */
+      const lookups = this.segments.map((_, segment) => terms.map(term => this.foundIn(segment, term)))
+      if (this.segments.length > this.firstSegments)
+        this.matches(terms, lookups.slice(0, this.firstSegments)).then(matches => {
           if (matches.length && !complete && number === this.latest)
             answer(titled(matches))
         }, () => {})   /* the complete answer reports the failure */
-      return this.matches(terms, this.segments.length).then(matches => {
+      return this.matches(terms, lookups).then(matches => {
         complete = true
         const respond = () => {
           if (number === this.latest)
@@ -450,9 +452,13 @@
       })
     }
 
-    /** The docs of the first `segments` segments that hold every term, ranked: a promise of Engine.ranked's list. */
-    matches(terms, segments) {
-      return Promise.all(terms.map(term => this.occurrences(term, segments))).then(found => {
+    /**
+     * The docs that hold every term, ranked (a promise of Engine.ranked's list), from what some segments' postings
+     * say of them: `lookups` holds, for each of these segments in order, a promise of foundIn for each term.
+     */
+    matches(terms, lookups) {
+      return Promise.all(lookups.map(segment => Promise.all(segment))).then(segments => {
+        const found = terms.map((term, i) => this.occurrences(term, segments.map(ofTerms => ofTerms[i])))
         const fewest = found.reduce((a, b) => a.size <= b.size ? a : b)
         const counted = []
         for (const order of fewest.keys())
@@ -464,43 +470,41 @@
     }
 
     /**
-     * Where a folded term occurs in the first `segments` segments: a promise of Map(doc's place in TOC order →
-     * non-overlapping occurrences).
+     * What segment `segment`'s postings say of a folded term, as a promise: for a character, [doc's place in TOC
+     * order, count] for each doc that holds it; for a longer term, for each of its pairs at pairOffsets, the positions
+     * in the whole text where the pair occurs.
      */
-    occurrences(term, segments) {
+    foundIn(segment, term) {
+      const { start, files } = this.segments[segment]
+      const listed = (hashed, kind, key) => this.postingsFile(segment, hashed % files)
+        .then(file => file[kind][key] ? numbers(file[kind][key]) : [])
       const code = i => term.charCodeAt(i)
       if (term.length === 1) {
-        return this.inEachSegment(segments, hash(code(0), CHARACTER_SEED), "c", term).then(found => {
-          const counts = new Map()
-          found.forEach((list, segment) => {
-            for (let i = 0, order = 0; i < list.length; i += 2) {
-              order = i ? order + list[i] : list[i]
-              counts.set(this.segments[segment].start + order, list[i + 1])
-            }
-          })
+        return listed(hash(code(0), CHARACTER_SEED), "c", term).then(list => {
+          const counts = []
+          for (let i = 0, order = 0; i < list.length; i += 2) {
+            order = i ? order + list[i] : list[i]
+            counts.push([start + order, list[i + 1]])
+          }
           return counts
         })
       }
-      const offsets = []                /* pairs at 0, 2, 4, … and the last: together they cover every pair */
-      for (let at = 0; at + 2 <= term.length; at += 2)
-        offsets.push(at)
-      if (offsets[offsets.length - 1] !== term.length - 2)
-        offsets.push(term.length - 2)
-      return Promise.all(offsets.map(at => {
+      const base = this.entries[start].start
+      return Promise.all(pairOffsets(term).map(at => {
         const key = (code(at) + code(at + 1) * 0x10000) >>> 0
-        return this.inEachSegment(segments, hash(key, PAIR_SEED), "p", term.substr(at, 2)).then(found =>
-          found.flatMap((list, segment) => {   /* segments in order: the positions stay in order */
-            const base = this.entries[this.segments[segment].start].start
-            return positions(list).map(at => base + at)
-          }))
-      })).then(lists => this.counted(starts(lists, offsets), term.length))
+        return listed(hash(key, PAIR_SEED), "p", term.substr(at, 2)).then(list => positions(list).map(at => base + at))
+      }))
     }
 
-    /** The numbers of a character ("c") or pair ("p") in each of the first `segments` segments' file for its hash. */
-    inEachSegment(segments, hashed, kind, key) {
-      return Promise.all(this.segments.slice(0, segments).map((segment, number) => this.postingsFile(number,
-        hashed % segment.files)
-        .then(file => file[kind][key] ? numbers(file[kind][key]) : [])))
+    /**
+     * Where a folded term occurs, from foundIn of some segments in order: Map(doc's place in TOC order →
+     * non-overlapping occurrences).
+     */
+    occurrences(term, found) {
+      if (term.length === 1)
+        return new Map(found.flat())
+      const offsets = pairOffsets(term)
+      return this.counted(starts(offsets.map((_, i) => found.flatMap(pairs => pairs[i])), offsets), term.length)
     }
 
     /** Non-overlapping occurrences per doc of a term of `length` found at each of `found` (ascending positions). */
@@ -551,6 +555,16 @@
         }))
       return this.loaded.get(file)
     }
+  }
+
+  /** Where a term's pairs are looked up: offsets 0, 2, 4, … and the last, which together cover every pair. */
+  function pairOffsets(term) {
+    const offsets = []
+    for (let at = 0; at + 2 <= term.length; at += 2)
+      offsets.push(at)
+    if (offsets[offsets.length - 1] !== term.length - 2)
+      offsets.push(term.length - 2)
+    return offsets
   }
 
   /** Positions from their distances (the first as it is). */
